@@ -1,0 +1,433 @@
+"""The one way this project talks to Gong: an httpx client that respects Gong's limits.
+
+Quota is the scarce resource (3 requests/s, 10,000/day), so every request passes a rate limiter
+shared by the whole process and a daily budget before it is sent, and every failure is either
+retried (429, 5xx, timeouts, dropped or truncated responses) or turned into a one-line
+`GongError` that names the endpoint, Gong's requestId and what to check.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import orjson
+import tenacity
+
+from . import settings
+from .config import GongConfig
+from .errors import (
+    GongAuthError,
+    GongBudgetExhausted,
+    GongCursorExpiredError,
+    GongError,
+    GongNotFoundError,
+    GongQuotaExhausted,
+    GongRequestError,
+    GongResponseError,
+    GongServerError,
+)
+
+logger = logging.getLogger(__name__)
+
+_EMPTY_RESULT = re.compile(r"No .* found corresponding to the provided filters", re.IGNORECASE)
+_CURSOR_EXPIRED = re.compile(r"cursor has expired", re.IGNORECASE)
+_RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+
+
+class RateLimiter:
+    """Spaces requests evenly at `rate` per second across all threads.
+
+    Slots are handed out in order (`next = max(now, next) + interval`), so a healthy run stays
+    at or under the rate and never sees a 429 from Gong's own limiter.
+    """
+
+    def __init__(self, rate_per_second: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.interval = 1.0 / rate_per_second
+        self._clock = clock
+        self._next_slot = 0.0
+        self._lock = threading.Lock()
+
+    def reserve(self) -> float:
+        """Claim the next slot and return how long to wait for it."""
+        with self._lock:
+            now = self._clock()
+            slot = max(now, self._next_slot)
+            self._next_slot = slot + self.interval
+        return slot - now
+
+
+_shared_limiters: dict[tuple[str, float], RateLimiter] = {}
+_shared_limiters_lock = threading.Lock()
+
+
+def shared_rate_limiter(base_url: str, rate_per_second: float) -> RateLimiter:
+    """One limiter per Gong host and rate in this process: Gong's limit is per company."""
+    with _shared_limiters_lock:
+        key = (base_url, rate_per_second)
+        if key not in _shared_limiters:
+            _shared_limiters[key] = RateLimiter(rate_per_second)
+        return _shared_limiters[key]
+
+
+class RequestBudget:
+    """Counts requests against a daily ceiling and refuses the one that would cross it."""
+
+    def __init__(self, limit: int, used: int = 0) -> None:
+        self.limit = limit
+        self.used = used
+        self._lock = threading.Lock()
+
+    def spend(self, endpoint: str) -> None:
+        with self._lock:
+            if self.used >= self.limit:
+                raise GongBudgetExhausted(
+                    f"daily request budget of {self.limit} reached before {endpoint}; the run stops "
+                    "here and the next run resumes (raise SOURCES__GONG__DAILY_REQUEST_BUDGET if your "
+                    "Gong quota is higher)",
+                    endpoint=endpoint,
+                )
+            self.used += 1
+
+
+@dataclass
+class RequestStats:
+    """What the client did, for progress lines, summaries, tests and benchmarks."""
+
+    requests: int = 0
+    retries: int = 0
+    throttled: int = 0
+    server_errors: int = 0
+    transport_errors: int = 0
+    waited_seconds: float = 0.0
+    by_endpoint: Counter[str] = field(default_factory=Counter)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def count(self, endpoint: str) -> None:
+        with self._lock:
+            self.requests += 1
+            self.by_endpoint[endpoint] += 1
+
+    def add(self, name: str, amount: float = 1) -> None:
+        with self._lock:
+            setattr(self, name, getattr(self, name) + amount)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a paginated answer."""
+
+    items: list[dict[str, Any]]
+    records: dict[str, Any]
+    request_id: str | None
+
+
+class _Retryable(Exception):
+    """An attempt that failed in a way worth repeating; carries the final error to raise."""
+
+    def __init__(self, error: GongError, retry_after: float | None = None) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.retry_after = retry_after
+
+
+class GongClient:
+    """Synchronous, thread-safe Gong API v2 client.
+
+    `sleep` and `limiter` are injectable so tests can assert the waits without waiting.
+    """
+
+    def __init__(
+        self,
+        config: GongConfig,
+        *,
+        limiter: RateLimiter | None = None,
+        budget: RequestBudget | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.config = config
+        self.limiter = limiter or shared_rate_limiter(config.base_url, config.rate_limit_per_second)
+        self.budget = budget or RequestBudget(config.daily_request_budget)
+        self.stats = RequestStats()
+        self._sleep = sleep
+        self._http = httpx.Client(
+            base_url=config.base_url,
+            auth=_auth(config),
+            timeout=httpx.Timeout(config.timeout_seconds),
+            follow_redirects=False,
+            transport=transport,
+            headers={"Accept": "application/json", "User-Agent": "gong-elt/0.1"},
+        )
+
+    def __enter__(self) -> GongClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    # ----------------------------------------------------------------------------------------
+    def get(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        """GET a JSON body; None means Gong's empty-result 404."""
+        return self.request("GET", path, params=params)
+
+    def post(self, path: str, json: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        """POST a JSON body; None means Gong's empty-result 404."""
+        return self.request("POST", path, json=json)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: dict[str, Any] | None = None,
+        files: dict[str, Any] | None = None,
+    ) -> dict[str, Any] | None:
+        """Send one logical request, retrying what is worth retrying."""
+        if not path.startswith("/"):
+            # An absolute URL would make httpx leave the configured host.
+            raise GongRequestError(f"refusing to request {path!r}: only paths on the configured host")
+        endpoint = f"{method} {_endpoint_name(path)}"
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception_type(_Retryable),
+            stop=tenacity.stop_after_attempt(self.config.max_attempts),
+            wait=self._wait,
+            sleep=self._sleep_and_count,
+            before_sleep=self._log_retry,
+            reraise=True,
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    return self._attempt(method, path, endpoint, params=params, json=json, files=files)
+        except _Retryable as exhausted:
+            raise exhausted.error from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def paginate(
+        self,
+        method: str,
+        path: str,
+        *,
+        items_key: str,
+        params: dict[str, Any] | None = None,
+        json: dict[str, Any] | None = None,
+    ) -> Iterator[Page]:
+        """Yield every page: the cursor goes in the query for GET and the body for POST.
+
+        All other inputs stay as given; pagination ends when `records.cursor` is absent.
+        """
+        seen_cursors: set[str] = set()
+        cursor: str | None = None
+        while True:
+            if method == "GET":
+                page_params = {**(params or {}), **({"cursor": cursor} if cursor else {})}
+                body = self.request(method, path, params=page_params)
+            else:
+                page_json = {**(json or {}), **({"cursor": cursor} if cursor else {})}
+                body = self.request(method, path, params=params, json=page_json)
+            if body is None:
+                return
+            items = body.get(items_key)
+            records = body.get("records") or {}
+            if not isinstance(items, list) or not isinstance(records, dict):
+                raise GongResponseError(
+                    f"{method} {path}: response has no {items_key!r} list; requestId {body.get('requestId')}"
+                )
+            yield Page(items=items, records=records, request_id=body.get("requestId"))
+            cursor = records.get("cursor")
+            if not cursor:
+                return
+            if cursor in seen_cursors:
+                raise GongResponseError(
+                    f"{method} {path} returned a cursor it had already returned; stopping instead of "
+                    f"looping (requestId {body.get('requestId')})"
+                )
+            seen_cursors.add(cursor)
+
+    # ----------------------------------------------------------------------------------------
+    def _attempt(
+        self,
+        method: str,
+        path: str,
+        endpoint: str,
+        *,
+        params: dict[str, Any] | None,
+        json: dict[str, Any] | None,
+        files: dict[str, Any] | None,
+    ) -> dict[str, Any] | None:
+        self.budget.spend(endpoint)
+        wait = self.limiter.reserve()
+        if wait > 0:
+            self._sleep(wait)
+        self.stats.count(endpoint)
+        content = orjson.dumps(json) if json is not None and files is None else None
+        headers = {"Content-Type": "application/json"} if content is not None else None
+        try:
+            response = self._http.request(
+                method,
+                path,
+                params=params,
+                content=content,
+                data=None,
+                files=files,
+                headers=headers,
+            )
+        except httpx.TransportError as exc:
+            self.stats.add("transport_errors")
+            raise _Retryable(
+                GongServerError(f"{endpoint}: {_describe_transport_error(exc)}", endpoint=endpoint)
+            ) from None
+        return self._handle(response, endpoint)
+
+    def _handle(self, response: httpx.Response, endpoint: str) -> dict[str, Any] | None:
+        status = response.status_code
+        body = _json_or_none(response)
+        request_id = (body or {}).get("requestId") if isinstance(body, dict) else None
+        request_id = request_id or response.headers.get("x-traceid")
+        if 200 <= status < 300:
+            if not isinstance(body, dict):
+                self.stats.add("transport_errors")
+                raise _Retryable(
+                    GongResponseError(
+                        f"{endpoint}: HTTP {status} but the body is not complete JSON "
+                        f"({len(response.content)} bytes); requestId {request_id}",
+                        endpoint=endpoint,
+                        status=status,
+                        request_id=request_id,
+                    )
+                )
+            return body
+        message = _gong_message(body, response)
+        kwargs = {"endpoint": endpoint, "status": status, "request_id": request_id}
+        where = f"{endpoint}: HTTP {status}: {message} (requestId {request_id})"
+        if status in _RETRYABLE_STATUS:
+            retry_after = _retry_after_seconds(response)
+            if status == 429:
+                self.stats.add("throttled")
+                if retry_after is not None and retry_after > self.config.max_retry_after_seconds:
+                    raise GongQuotaExhausted(
+                        f"{endpoint}: Gong's quota is spent (429, Retry-After {retry_after:.0f}s exceeds "
+                        f"the {self.config.max_retry_after_seconds:.0f}s ceiling); the run stops and the "
+                        "next run resumes from the last loaded window",
+                        **kwargs,
+                    )
+                error: GongError = GongQuotaExhausted(f"{where}; still throttled after every retry", **kwargs)
+            else:
+                self.stats.add("server_errors")
+                error = GongServerError(f"{where}; still failing after every retry", **kwargs)
+            raise _Retryable(error, retry_after)
+        if status == 404 and _EMPTY_RESULT.search(message):
+            return None
+        if status in (401, 403):
+            raise GongAuthError(
+                f"{where}. Check SOURCES__GONG__ACCESS_KEY / ACCESS_KEY_SECRET (or BEARER_TOKEN), that "
+                f"SOURCES__GONG__BASE_URL ({self.config.base_url}) is your tenant's API host, and the "
+                "key's scopes",
+                **kwargs,
+            )
+        if _CURSOR_EXPIRED.search(message):
+            raise GongCursorExpiredError(where, **kwargs)
+        if status == 404:
+            raise GongNotFoundError(where, **kwargs)
+        if 300 <= status < 400:
+            raise GongResponseError(
+                f"{endpoint}: unexpected redirect (HTTP {status}); redirects are not followed", **kwargs
+            )
+        raise GongRequestError(where, **kwargs)
+
+    def _wait(self, retry_state: tenacity.RetryCallState) -> float:
+        """Retry-After when Gong gives one, else capped exponential backoff with full jitter."""
+        exception = retry_state.outcome.exception() if retry_state.outcome else None
+        if isinstance(exception, _Retryable) and exception.retry_after is not None:
+            return exception.retry_after
+        ceiling = min(
+            settings.BACKOFF_MAX_SECONDS,
+            settings.BACKOFF_INITIAL_SECONDS * 2 ** (retry_state.attempt_number - 1),
+        )
+        return random.uniform(ceiling / 2, ceiling)
+
+    def _sleep_and_count(self, seconds: float) -> None:
+        self.stats.add("retries")
+        self.stats.add("waited_seconds", seconds)
+        self._sleep(seconds)
+
+    @staticmethod
+    def _log_retry(retry_state: tenacity.RetryCallState) -> None:
+        exception = retry_state.outcome.exception() if retry_state.outcome else None
+        logger.info("retrying after attempt %d: %s", retry_state.attempt_number, exception)
+
+
+def _auth(config: GongConfig) -> httpx.Auth | tuple[str, str]:
+    if config.bearer_token:
+        return _BearerAuth(config.bearer_token)
+    assert config.access_key and config.access_key_secret
+    return httpx.BasicAuth(config.access_key, config.access_key_secret)
+
+
+class _BearerAuth(httpx.Auth):
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+        request.headers["Authorization"] = f"Bearer {self._token}"
+        yield request
+
+    def __repr__(self) -> str:
+        return "_BearerAuth(<redacted>)"
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return orjson.loads(response.content)
+    except orjson.JSONDecodeError:
+        return None
+
+
+def _gong_message(body: Any, response: httpx.Response) -> str:
+    """Gong's `errors[]` as one line, or the reason phrase when the body is not Gong's."""
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if isinstance(errors, list) and errors:
+        text = "; ".join(str(e.get("description", e) if isinstance(e, dict) else e) for e in errors)
+    else:
+        text = response.reason_phrase or "no error message"
+    return " ".join(text.split())[:500]
+
+
+def _retry_after_seconds(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+def _describe_transport_error(exc: httpx.TransportError) -> str:
+    kind = {
+        httpx.TimeoutException: "timed out",
+        httpx.ConnectError: "could not connect (check SOURCES__GONG__BASE_URL)",
+        httpx.RemoteProtocolError: "the connection dropped mid-response",
+    }
+    for cls, text in kind.items():
+        if isinstance(exc, cls):
+            return f"{text}; still failing after every retry"
+    return f"{type(exc).__name__}; still failing after every retry"
+
+
+def _endpoint_name(path: str) -> str:
+    """`/v2/calls/123/media` -> `/v2/calls/{id}/media`, so counts group by endpoint."""
+    return re.sub(r"/\d+(?=/|$)", "/{id}", path)

@@ -1,0 +1,122 @@
+"""Connection settings, resolved the dlt way and checked before any request is sent."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import dlt
+
+from . import settings
+from .errors import GongConfigError
+
+SECTION = "sources.gong"
+
+
+@dataclass(frozen=True)
+class GongConfig:
+    """Everything the client needs. Secrets are kept out of `repr` so they never reach a log."""
+
+    access_key: str | None = None
+    access_key_secret: str | None = field(default=None, repr=False)
+    bearer_token: str | None = field(default=None, repr=False)
+    base_url: str = settings.DEFAULT_BASE_URL
+    rate_limit_per_second: float = settings.DEFAULT_RATE_LIMIT_PER_SECOND
+    daily_request_budget: int = settings.DEFAULT_DAILY_REQUEST_BUDGET
+    max_retry_after_seconds: float = settings.DEFAULT_MAX_RETRY_AFTER_SECONDS
+    timeout_seconds: float = settings.DEFAULT_TIMEOUT_SECONDS
+    max_attempts: int = settings.DEFAULT_MAX_ATTEMPTS
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "base_url", normalize_base_url(self.base_url))
+        if not self.bearer_token and not (self.access_key and self.access_key_secret):
+            missing = (
+                "SOURCES__GONG__ACCESS_KEY" if not self.access_key else "SOURCES__GONG__ACCESS_KEY_SECRET"
+            )
+            raise GongConfigError(
+                f"Gong credentials missing: set {missing} (or [sources.gong] access_key and "
+                "access_key_secret in .dlt/secrets.toml), or SOURCES__GONG__BEARER_TOKEN for OAuth"
+            )
+        if self.rate_limit_per_second <= 0:
+            raise GongConfigError("SOURCES__GONG__RATE_LIMIT_PER_SECOND must be greater than 0")
+        if self.daily_request_budget <= 0:
+            raise GongConfigError("SOURCES__GONG__DAILY_REQUEST_BUDGET must be greater than 0")
+        if self.max_attempts < 1:
+            raise GongConfigError("SOURCES__GONG__MAX_ATTEMPTS must be at least 1")
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """The values that must never appear in output (used by log and error scrubbing)."""
+        return tuple(s for s in (self.access_key_secret, self.bearer_token) if s)
+
+    @classmethod
+    def from_dlt(cls, **overrides: Any) -> GongConfig:
+        """Read `[sources.gong]` from env vars, .dlt/secrets.toml and .dlt/config.toml.
+
+        Explicit keyword arguments that are not None win over configured values.
+        """
+        values: dict[str, Any] = {}
+        for name in cls.__dataclass_fields__:
+            explicit = overrides.get(name)
+            if explicit is not None:
+                values[name] = explicit
+                continue
+            accessor = dlt.secrets if name in _SECRET_FIELDS else dlt.config
+            expected = type(cls.__dataclass_fields__[name].default)
+            try:
+                configured = accessor.get(f"{SECTION}.{name}", str if expected is type(None) else expected)
+            except (TypeError, ValueError):
+                raise GongConfigError(
+                    f"SOURCES__GONG__{name.upper()} must be a {expected.__name__}"
+                ) from None
+            if configured is not None and configured != "":
+                values[name] = configured
+        return cls(**values)
+
+
+_SECRET_FIELDS = {"access_key", "access_key_secret", "bearer_token"}
+
+
+def normalize_base_url(base_url: str) -> str:
+    """Accept `https://<tenant>.api.gong.io[/v2]`; refuse anything that cannot be Gong's API host.
+
+    Plain http is allowed only to a loopback host (the local emulator), so credentials never
+    travel unencrypted.
+    """
+    text = (base_url or "").strip().rstrip("/")
+    if text.endswith("/v2"):
+        text = text[: -len("/v2")]
+    parts = urlsplit(text)
+    host = parts.hostname or ""
+    if parts.scheme not in ("http", "https") or not host:
+        raise GongConfigError(
+            f"SOURCES__GONG__BASE_URL {text!r} is not a URL: use https://api.gong.io or your tenant "
+            "host such as https://us-12345.api.gong.io"
+        )
+    if parts.path or parts.query or parts.fragment or parts.username or parts.password:
+        raise GongConfigError(
+            f"SOURCES__GONG__BASE_URL must be just the host (e.g. https://us-12345.api.gong.io), not {text!r}"
+        )
+    if _is_loopback(host):
+        return text
+    if parts.scheme != "https":
+        raise GongConfigError(
+            f"SOURCES__GONG__BASE_URL {text!r} uses plain http to a non-loopback host: use https"
+        )
+    if host != "api.gong.io" and not host.endswith(".api.gong.io"):
+        raise GongConfigError(
+            f"SOURCES__GONG__BASE_URL host {host!r} is not a Gong API host: expected api.gong.io or "
+            "<tenant>.api.gong.io (Gong: Company Settings -> Ecosystem -> API shows yours)"
+        )
+    return text
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

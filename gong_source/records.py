@@ -1,0 +1,416 @@
+"""Record shaping: pure functions from Gong API JSON to warehouse rows (see `tables.py`).
+
+Gong adds fields without warning, leaves optional keys null, omits sections it has no data for,
+and mixes value types in CRM fields, so every accessor here tolerates absence and coerces to
+the column's declared type. Only a record without its id is an error: it cannot be keyed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from typing import Any
+
+from .errors import GongResponseError
+from .tables import (
+    CALL_COMMENTS,
+    CALL_DETAILS,
+    CALL_HIGHLIGHTS,
+    CALL_INTERACTION_STATS,
+    CALL_KEY_POINTS,
+    CALL_OUTLINE_ITEMS,
+    CALL_OUTLINE_SECTIONS,
+    CALL_SPEAKERS,
+    CALL_TOPICS,
+    CALL_TRACKER_OCCURRENCES,
+    CALL_TRACKERS,
+    CRM_FIELDS,
+    CRM_OBJECTS,
+    PARTIES,
+    TRANSCRIPT_SENTENCES,
+    USER_SETTINGS,
+)
+from .timestamps import to_utc_or_none
+
+Json = Mapping[str, Any]
+Rows = dict[str, list[dict[str, Any]]]
+
+
+# -- scalar coercion ------------------------------------------------------------------------------
+def text(value: Any) -> str | None:
+    """IDs and free text: always str (Gong IDs are strings, but a few endpoints send numbers)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value if isinstance(value, str) else str(value)
+
+
+def number(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        result = float(value)
+    except (TypeError, ValueError):
+        return None
+    return result if result == result and abs(result) != float("inf") else None
+
+
+def integer(value: Any) -> int | None:
+    result = number(value)
+    return round(result) if result is not None else None
+
+
+def boolean(value: Any) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        return True if lowered == "true" else False if lowered == "false" else None
+    if isinstance(value, int | float):
+        return bool(value)
+    return None
+
+
+def items(value: Any) -> list[Any]:
+    """A JSON list, or an empty one when the key is absent, null or of the wrong type."""
+    return value if isinstance(value, list) else []
+
+
+def section(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def email_domain(email: Any) -> str | None:
+    address = text(email)
+    if not address or "@" not in address:
+        return None
+    return address.rsplit("@", 1)[1].strip().lower() or None
+
+
+def required_id(record: Json, key: str, where: str) -> str:
+    value = text(record.get(key)) if isinstance(record, Mapping) else None
+    if not value:
+        raise GongResponseError(f"malformed response: a {where} record has no {key!r}")
+    return value
+
+
+# -- workspaces and users -----------------------------------------------------------------------
+def workspace_row(workspace: Json) -> dict[str, Any]:
+    return {
+        "workspace_id": required_id(workspace, "id", "workspace"),
+        "name": text(workspace.get("name")),
+        "description": text(workspace.get("description")),
+    }
+
+
+def user_row(user: Json) -> dict[str, Any]:
+    first, last = text(user.get("firstName")), text(user.get("lastName"))
+    settings = section(user.get("settings"))
+    languages = [text(section(lang).get("language") or lang) for lang in items(user.get("spokenLanguages"))]
+    row = {
+        "user_id": required_id(user, "id", "user"),
+        "email_address": text(user.get("emailAddress")),
+        "first_name": first,
+        "last_name": last,
+        "full_name": " ".join(part for part in (first, last) if part) or None,
+        "title": text(user.get("title")),
+        "phone_number": text(user.get("phoneNumber")),
+        "manager_id": text(user.get("managerId")),
+        "active": boolean(user.get("active")),
+        "created_at": to_utc_or_none(user.get("created"), "users.created"),
+        "trusted_email_address": text(user.get("trustedEmailAddress")),
+        "meeting_consent_page_url": text(user.get("meetingConsentPageUrl")),
+        "spoken_languages": ",".join(lang for lang in languages if lang) or None,
+    }
+    for key in USER_SETTINGS:
+        row["setting_" + _snake(key)] = boolean(settings.get(key))
+    return row
+
+
+def _snake(name: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in name)
+
+
+# -- calls ----------------------------------------------------------------------------------------
+def call_row(meta: Json) -> dict[str, Any]:
+    """One GET /v2/calls item (or an extensive item's metaData) as a `calls` row."""
+    call_id = required_id(meta, "id", "call")
+    started = to_utc_or_none(meta.get("started"), f"call {call_id} started")
+    duration = integer(meta.get("duration"))
+    return {
+        "call_id": call_id,
+        "url": text(meta.get("url")),
+        "title": text(meta.get("title")),
+        "scheduled_at": to_utc_or_none(meta.get("scheduled"), f"call {call_id} scheduled"),
+        "started_at": started,
+        "ended_at": started + timedelta(seconds=duration) if started and duration is not None else None,
+        "duration_seconds": duration,
+        "primary_user_id": text(meta.get("primaryUserId")),
+        "direction": text(meta.get("direction")),
+        "system": text(meta.get("system")),
+        "scope": text(meta.get("scope")),
+        "media": text(meta.get("media")),
+        "language": text(meta.get("language")),
+        "workspace_id": text(meta.get("workspaceId")),
+        "sdr_disposition": text(meta.get("sdrDisposition")),
+        "client_unique_id": text(meta.get("clientUniqueId")),
+        "custom_data": text(meta.get("customData")),
+        "purpose": text(meta.get("purpose")),
+        "meeting_url": text(meta.get("meetingUrl")),
+        "is_private": boolean(meta.get("isPrivate")),
+        "calendar_event_id": text(meta.get("calendarEventId")),
+    }
+
+
+def extensive_rows(call: Json) -> Rows:
+    """One /v2/calls/extensive item as rows of every call-detail table, parties and speakers."""
+    meta = section(call.get("metaData"))
+    call_id = required_id(meta, "id", "extensive call metaData")
+    content = section(call.get("content"))
+    interaction = section(call.get("interaction"))
+    outcome = section(content.get("callOutcome"))
+    questions = section(interaction.get("questions"))
+    rows: Rows = {
+        CALL_DETAILS.name: [
+            {
+                "call_id": call_id,
+                "started_at": to_utc_or_none(meta.get("started"), f"call {call_id} started"),
+                "brief": text(content.get("brief")),
+                "call_outcome_id": text(outcome.get("id")),
+                "call_outcome_category": text(outcome.get("category")),
+                "call_outcome_name": text(outcome.get("name")),
+                "questions_company_count": integer(questions.get("companyCount")),
+                "questions_non_company_count": integer(questions.get("nonCompanyCount")),
+            }
+        ],
+        CALL_TOPICS.name: [
+            {
+                "call_id": call_id,
+                "topic_index": i,
+                "topic_name": text(topic.get("name")),
+                "duration_seconds": number(topic.get("duration")),
+            }
+            for i, topic in _dicts(content.get("topics"))
+        ],
+        CALL_KEY_POINTS.name: [
+            {"call_id": call_id, "key_point_index": i, "text": text(point.get("text"))}
+            for i, point in _dicts(content.get("keyPoints"))
+        ],
+        CALL_INTERACTION_STATS.name: _interaction_stats(call_id, interaction.get("interactionStats")),
+        CALL_COMMENTS.name: [
+            _comment_row(call_id, i, comment)
+            for i, comment in _dicts(section(call.get("collaboration")).get("publicComments"))
+        ],
+        CALL_SPEAKERS.name: [
+            {
+                "call_id": call_id,
+                "party_id": required_id(speaker, "id", f"call {call_id} speaker"),
+                "user_id": text(speaker.get("userId")),
+                "talk_time_seconds": number(speaker.get("talkTime")),
+            }
+            for _, speaker in _dicts(interaction.get("speakers"))
+        ],
+    }
+    rows.update(_tracker_rows(call_id, content.get("trackers")))
+    rows.update(_outline_rows(call_id, content.get("outline")))
+    rows[CALL_HIGHLIGHTS.name] = _highlight_rows(call_id, content.get("highlights"))
+    rows.update(_crm_and_party_rows(call_id, call))
+    return rows
+
+
+def _dicts(value: Any) -> Iterable[tuple[int, Json]]:
+    """Enumerate the dict items of a JSON list, skipping anything malformed."""
+    return ((i, item) for i, item in enumerate(items(value)) if isinstance(item, Mapping))
+
+
+def _interaction_stats(call_id: str, stats: Any) -> list[dict[str, Any]]:
+    by_name: dict[str, float | None] = {}
+    for _, stat in _dicts(stats):
+        name = text(stat.get("name"))
+        if name:
+            by_name[name] = number(stat.get("value"))
+    return [{"call_id": call_id, "stat_name": name, "stat_value": value} for name, value in by_name.items()]
+
+
+def _comment_row(call_id: str, index: int, comment: Json) -> dict[str, Any]:
+    return {
+        "call_id": call_id,
+        "comment_id": text(comment.get("id")) or f"{call_id}-{index}",
+        "commenter_user_id": text(comment.get("commenterUserId")),
+        "comment": text(comment.get("comment")),
+        "posted_at": to_utc_or_none(comment.get("posted"), f"call {call_id} comment posted"),
+        "audio_start_seconds": number(comment.get("audioStartTime")),
+        "audio_end_seconds": number(comment.get("audioEndTime")),
+        "in_reply_to": text(comment.get("inReplyTo")),
+        "during_call": boolean(comment.get("duringCall")),
+    }
+
+
+def _tracker_rows(call_id: str, trackers: Any) -> Rows:
+    tracker_rows, occurrence_rows = [], []
+    for t_index, tracker in _dicts(trackers):
+        tracker_id, name = text(tracker.get("id")), text(tracker.get("name"))
+        tracker_rows.append(
+            {
+                "call_id": call_id,
+                "tracker_index": t_index,
+                "tracker_id": tracker_id,
+                "tracker_name": name,
+                "tracker_type": text(tracker.get("type")),
+                "occurrence_count": integer(tracker.get("count")),
+            }
+        )
+        # Occurrences appear on the tracker and again under the phrase that matched; the
+        # tracker's list is complete, the phrases only label it.
+        phrase_at = {
+            (number(occ.get("startTime")), text(occ.get("speakerId"))): text(phrase.get("phrase"))
+            for _, phrase in _dicts(tracker.get("phrases"))
+            for _, occ in _dicts(phrase.get("occurrences"))
+        }
+        for o_index, occurrence in _dicts(tracker.get("occurrences")):
+            start, speaker = number(occurrence.get("startTime")), text(occurrence.get("speakerId"))
+            occurrence_rows.append(
+                {
+                    "call_id": call_id,
+                    "tracker_index": t_index,
+                    "occurrence_index": o_index,
+                    "tracker_id": tracker_id,
+                    "tracker_name": name,
+                    "phrase": phrase_at.get((start, speaker)),
+                    "start_seconds": start,
+                    "speaker_id": speaker,
+                }
+            )
+    return {CALL_TRACKERS.name: tracker_rows, CALL_TRACKER_OCCURRENCES.name: occurrence_rows}
+
+
+def _outline_rows(call_id: str, outline: Any) -> Rows:
+    sections, outline_items = [], []
+    for s_index, part in _dicts(outline):
+        sections.append(
+            {
+                "call_id": call_id,
+                "section_index": s_index,
+                "section_name": text(part.get("section")),
+                "start_seconds": number(part.get("startTime")),
+                "duration_seconds": number(part.get("duration")),
+            }
+        )
+        outline_items.extend(
+            {
+                "call_id": call_id,
+                "section_index": s_index,
+                "item_index": i_index,
+                "text": text(item.get("text")),
+                "start_seconds": number(item.get("startTime")),
+            }
+            for i_index, item in _dicts(part.get("items"))
+        )
+    return {CALL_OUTLINE_SECTIONS.name: sections, CALL_OUTLINE_ITEMS.name: outline_items}
+
+
+def _highlight_rows(call_id: str, highlights: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "call_id": call_id,
+            "highlight_index": h_index,
+            "item_index": i_index,
+            "title": text(highlight.get("title")),
+            "text": text(item.get("text")),
+            "start_seconds": next(iter(number(t) for t in items(item.get("startTimes"))), None),
+        }
+        for h_index, highlight in _dicts(highlights)
+        for i_index, item in _dicts(highlight.get("items"))
+    ]
+
+
+def _crm_and_party_rows(call_id: str, call: Json) -> Rows:
+    """CRM objects of the call, then of each party, numbered 0.. across the whole call."""
+    objects: list[dict[str, Any]] = []
+    fields: list[dict[str, Any]] = []
+
+    def add_context(context: Any, party_id: str | None) -> dict[str, Any] | None:
+        first = None
+        for _, system in _dicts(context):
+            for _, obj in _dicts(system.get("objects")):
+                base = {
+                    "call_id": call_id,
+                    "object_index": len(objects),
+                    "party_id": party_id,
+                    "crm_system": text(system.get("system")),
+                    "object_type": text(obj.get("objectType")),
+                    "object_id": text(obj.get("objectId")),
+                }
+                objects.append({**base, "timing": text(obj.get("timing"))})
+                first = first or base
+                fields.extend(
+                    {
+                        **base,
+                        "field_index": f_index,
+                        "field_name": text(field.get("name")),
+                        "field_value": text(field.get("value")),
+                        "field_value_number": number(field.get("value")),
+                    }
+                    for f_index, field in _dicts(obj.get("fields"))
+                )
+        return first
+
+    add_context(call.get("context"), None)
+    parties = []
+    for _, party in _dicts(call.get("parties")):
+        party_id = required_id(party, "id", f"call {call_id} party")
+        crm = add_context(party.get("context"), party_id) or {}
+        parties.append(
+            {
+                "call_id": call_id,
+                "party_id": party_id,
+                "speaker_id": text(party.get("speakerId")),
+                "user_id": text(party.get("userId")),
+                "name": text(party.get("name")),
+                "email_address": text(party.get("emailAddress")),
+                "email_domain": email_domain(party.get("emailAddress")),
+                "title": text(party.get("title")),
+                "affiliation": text(party.get("affiliation")),
+                "phone_number": text(party.get("phoneNumber")),
+                "methods": ",".join(m for m in (text(x) for x in items(party.get("methods"))) if m) or None,
+                "crm_object_type": crm.get("object_type"),
+                "crm_object_id": crm.get("object_id"),
+            }
+        )
+    return {CRM_OBJECTS.name: objects, CRM_FIELDS.name: fields, PARTIES.name: parties}
+
+
+# -- transcripts ----------------------------------------------------------------------------------
+def transcript_columns(call_transcripts: Iterable[Json]) -> dict[str, list[Any]]:
+    """Sentences of many calls as columns (the fastest input for an Arrow table)."""
+    columns: dict[str, list[Any]] = {name: [] for name in TRANSCRIPT_SENTENCES.column_names}
+    call_ids, segments, sentence_indexes = (
+        columns["call_id"],
+        columns["segment_index"],
+        columns["sentence_index"],
+    )
+    speakers, topics, starts, ends, texts = (
+        columns["speaker_id"],
+        columns["topic"],
+        columns["start_ms"],
+        columns["end_ms"],
+        columns["text"],
+    )
+    for call_transcript in call_transcripts:
+        call_id = required_id(call_transcript, "callId", "transcript")
+        for seg_index, segment in _dicts(call_transcript.get("transcript")):
+            speaker, topic = text(segment.get("speakerId")), text(segment.get("topic")) or None
+            for sent_index, sentence in _dicts(segment.get("sentences")):
+                call_ids.append(call_id)
+                segments.append(seg_index)
+                sentence_indexes.append(sent_index)
+                speakers.append(speaker)
+                topics.append(topic)
+                start, end = sentence.get("start"), sentence.get("end")
+                starts.append(start if type(start) is int else integer(start))
+                ends.append(end if type(end) is int else integer(end))
+                texts.append(text(sentence.get("text")))
+    return columns

@@ -1,0 +1,141 @@
+"""`gong-pipeline`: the command cron or an orchestrator runs.
+
+Exit code 0 with one summary line on success; non-zero with one line naming what to fix on
+failure. Progress lines go to stderr when it is a terminal (or with --progress).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+
+import dlt
+
+from gong_source import RESOURCE_NAMES, GongConfig
+from gong_source.errors import GongConfigError
+
+from . import demo as demo_module
+from .runner import RunOptions, backfill, exit_message, run
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    progress = _progress(args)
+    config: GongConfig | None = None
+    try:
+        if args.command == "demo":
+            demo_module.demo(
+                duckdb_path=args.duckdb or "gong_demo.duckdb",
+                calls=args.calls,
+                sentences_per_call=args.sentences,
+                seed=args.seed,
+                progress=progress,
+            )
+            return 0
+        options = _options(args)
+        config = _gong_config()
+        if args.command == "run":
+            summary = run(options, config, progress)
+        else:
+            summary = backfill(options, config, args.start, args.end, progress)
+        print(summary.line(), flush=True)
+        return 0
+    except KeyboardInterrupt:
+        print("gong-pipeline: interrupted; committed windows are kept, re-run to resume", file=sys.stderr)
+        return 130
+    except Exception as error:
+        secrets = config.secrets if config else _configured_secrets()
+        print(f"gong-pipeline {args.command} failed: {exit_message(error, secrets)}", file=sys.stderr)
+        return 1
+
+
+def _gong_config() -> GongConfig:
+    try:
+        return GongConfig.from_dlt()
+    except GongConfigError as error:
+        if "credentials missing" in str(error):
+            raise GongConfigError(f"{error}; or try `gong-pipeline demo` (no Gong account needed)") from None
+        raise
+
+
+def _configured_secrets() -> tuple[str, ...]:
+    names = ("access_key_secret", "bearer_token")
+    values = (dlt.secrets.get(f"sources.gong.{name}") for name in names)
+    return tuple(str(value) for value in values if value)
+
+
+def _setting(section: str, name: str, default: Any) -> Any:
+    value = dlt.config.get(f"{section}.{name}")
+    return default if value is None else value
+
+
+def _options(args: argparse.Namespace) -> RunOptions:
+    """Flags win over `.dlt/config.toml` / env vars, which win over built-in defaults."""
+    resources = [r.strip() for r in args.resources.split(",") if r.strip()] if args.resources else None
+    destination = args.destination or _setting("pipeline", "destination", "duckdb")
+    return RunOptions(
+        destination=destination,
+        duckdb_path=args.duckdb or _setting("pipeline", "duckdb_path", "gong_warehouse.duckdb"),
+        dataset_name=args.dataset or _setting("pipeline", "dataset_name", "gong"),
+        pipelines_dir=args.pipelines_dir,
+        start_date=args.start_date or _setting("sources.gong", "start_date", "2024-01-01T00:00:00Z"),
+        lookback_days=float(_first(args.lookback_days, _setting("sources.gong", "lookback_days", 7))),
+        window_days=float(_first(args.window_days, _setting("sources.gong", "window_days", 7))),
+        resources=resources or RESOURCE_NAMES,
+        workspace_id=args.workspace or _setting("sources.gong", "workspace_id", None),
+        include_private_calls=args.include_private
+        or bool(_setting("sources.gong", "include_private_calls", False)),
+        run_dbt=not args.skip_dbt,
+    )
+
+
+def _first(*values: Any) -> Any:
+    return next(value for value in values if value is not None)
+
+
+def _progress(args: argparse.Namespace):
+    if args.quiet or not (args.progress or sys.stderr.isatty()):
+        return lambda message: None
+    return lambda message: print(message, file=sys.stderr, flush=True)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gong-pipeline", description="Load Gong calls, parties and transcripts into a warehouse."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    load_flags = argparse.ArgumentParser(add_help=False)
+    load_flags.add_argument("--destination", help="dlt destination name (default: duckdb)")
+    load_flags.add_argument("--duckdb", metavar="PATH", help="DuckDB file (default from config)")
+    load_flags.add_argument("--dataset", help="dataset / schema for the raw tables (default: gong)")
+    load_flags.add_argument("--start-date", help="first run starts here (ISO-8601)")
+    load_flags.add_argument("--lookback-days", type=float, help="re-read this many days each run (default 7)")
+    load_flags.add_argument("--window-days", type=float, help="days per window and commit (default 7)")
+    load_flags.add_argument("--resources", help=f"comma list of: {', '.join(RESOURCE_NAMES)}")
+    load_flags.add_argument("--workspace", help="only calls of this workspace id")
+    load_flags.add_argument("--include-private", action="store_true", help="also load private calls")
+    load_flags.add_argument("--skip-dbt", action="store_true", help="load only; do not build dbt models")
+    load_flags.add_argument("--pipelines-dir", help="dlt working dir (default ~/.dlt/pipelines)")
+    load_flags.add_argument("--progress", action="store_true", help="progress lines even when not a tty")
+    load_flags.add_argument("--quiet", action="store_true", help="only the summary line")
+    commands.add_parser("run", parents=[load_flags], help="incremental load, then dbt build")
+    backfill_parser = commands.add_parser("backfill", parents=[load_flags], help="load a historical range")
+    backfill_parser.add_argument("--start", required=True, help="range start (ISO-8601)")
+    backfill_parser.add_argument("--end", required=True, help="range end, exclusive (ISO-8601)")
+    demo_parser = commands.add_parser("demo", help="emulated Gong -> DuckDB -> dbt, no account needed")
+    demo_parser.add_argument("--duckdb", metavar="PATH", help="DuckDB file (default gong_demo.duckdb)")
+    demo_parser.add_argument("--calls", type=int, default=300, help="calls in the generated company")
+    demo_parser.add_argument("--sentences", type=int, default=60, help="sentences per call")
+    demo_parser.add_argument("--seed", type=int, default=7, help="seed of the generated company")
+    demo_parser.add_argument("--progress", action="store_true", help="progress lines even when not a tty")
+    demo_parser.add_argument("--quiet", action="store_true", help="only the summary")
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""`gong-pipeline demo`: the whole product on a generated company, without a Gong account.
+
+Starts the local Gong emulator (Gong's limits included), runs the same `run` as production
+against it into a fresh DuckDB file, and prints what landed.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+
+from gong_emulator import Company, CompanySpec, GongEmulator
+from gong_source import GongConfig
+
+from .runner import Progress, RunOptions, run
+
+DEMO_DAYS = 30
+
+
+def demo(
+    duckdb_path: str,
+    calls: int = 300,
+    sentences_per_call: int = 60,
+    seed: int = 7,
+    progress: Progress = print,
+) -> None:
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    spec = CompanySpec(
+        seed=seed,
+        n_calls=calls,
+        sentences_per_call=sentences_per_call,
+        start=now - timedelta(days=DEMO_DAYS),
+        end=now - timedelta(hours=6),
+    )
+    path = Path(duckdb_path).resolve()
+    for stale in (path, path.with_name(path.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    emulator = GongEmulator(Company(spec), rate_limit_per_second=3.0)
+    with emulator, tempfile.TemporaryDirectory() as work:
+        print(f"Gong emulator on {emulator.base_url}: {calls} calls over {DEMO_DAYS} days, seed {seed}")
+        config = GongConfig(
+            access_key=emulator.access_key,
+            access_key_secret=emulator.access_key_secret,
+            base_url=emulator.base_url,
+        )
+        options = RunOptions(
+            duckdb_path=str(path),
+            pipeline_name="gong_demo",
+            pipelines_dir=work,
+            start_date=spec.start,
+        )
+        summary = run(options, config, progress)
+    print(summary.line())
+    _print_what_landed(path, options.dataset_name)
+
+
+def _print_what_landed(path: Path, dataset: str) -> None:
+    with duckdb.connect(str(path), read_only=True) as con:
+        tables = con.execute(
+            "select table_name from information_schema.tables where table_schema = ? "
+            "and table_name not like '\\_dlt%' escape '\\' order by 1",
+            [dataset],
+        ).fetchall()
+        print(f"\nRaw tables in {path.name}, schema {dataset}:")
+        for (table,) in tables:
+            (count,) = con.execute(f'select count(*) from {dataset}."{table}"').fetchone()
+            print(f"  {table:<28} {count:>9,}")
+        top = con.execute(
+            "select account_name, calls, round(external_talk_minutes, 1), round(avg_talk_ratio, 2) "
+            "from gong_analytics.gong__accounts order by external_talk_minutes desc nulls last limit 5"
+        ).fetchall()
+    print("\nTop accounts by external talk time (gong_analytics.gong__accounts):")
+    print(f"  {'account':<28} {'calls':>6} {'ext. talk min':>14} {'talk ratio':>11}")
+    for name, n_calls, minutes, ratio in top:
+        print(f"  {name!s:<28} {n_calls:>6} {minutes!s:>14} {ratio!s:>11}")
+    print(f"\nExplore: duckdb {path}  (schemas {dataset} and gong_analytics)")
