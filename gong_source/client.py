@@ -22,7 +22,6 @@ import httpx
 import orjson
 import tenacity
 
-from . import settings
 from .config import GongConfig
 from .errors import (
     GongAuthError,
@@ -354,8 +353,8 @@ class GongClient:
         if isinstance(exception, _Retryable) and exception.retry_after is not None:
             return exception.retry_after
         ceiling = min(
-            settings.BACKOFF_MAX_SECONDS,
-            settings.BACKOFF_INITIAL_SECONDS * 2 ** (retry_state.attempt_number - 1),
+            self.config.backoff_max_seconds,
+            self.config.backoff_initial_seconds * 2 ** (retry_state.attempt_number - 1),
         )
         return random.uniform(ceiling / 2, ceiling)
 

@@ -28,6 +28,8 @@ class GongConfig:
     max_retry_after_seconds: float = settings.DEFAULT_MAX_RETRY_AFTER_SECONDS
     timeout_seconds: float = settings.DEFAULT_TIMEOUT_SECONDS
     max_attempts: int = settings.DEFAULT_MAX_ATTEMPTS
+    backoff_initial_seconds: float = settings.BACKOFF_INITIAL_SECONDS
+    backoff_max_seconds: float = settings.BACKOFF_MAX_SECONDS
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base_url", normalize_base_url(self.base_url))

@@ -175,8 +175,19 @@ def make_pipeline(options: RunOptions) -> dlt.Pipeline:
 
 
 def finish_pending(pipeline: dlt.Pipeline) -> None:
-    """Load what a killed run extracted but did not load, before planning anything new."""
-    pipeline.sync_destination()
+    """Load what a killed run extracted but did not load, before planning anything new.
+
+    This is also the first contact with the destination, so an unreachable one fails here,
+    before any Gong request is spent.
+    """
+    try:
+        pipeline.sync_destination()
+    except Exception as error:
+        name = pipeline.destination.destination_name
+        raise GongConfigError(
+            f"destination {name} is unreachable ({exit_message(error)}); check "
+            f"DESTINATION__{name.upper()}__CREDENTIALS or [destination.{name}] in .dlt/secrets.toml"
+        ) from None
     if pipeline.has_pending_data:
         _raise_on_failed(pipeline.run())
 

@@ -1,0 +1,72 @@
+"""SIGKILL the pipeline in extract, normalize or load; the re-run ends with exactly the clean rows."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.support import POSTGRES_URL, emulator, small_spec
+from tests.warehouse import warehouse
+
+SPEC = small_spec(seed=5, n_calls=160, sentences_per_call=8)
+WINDOW_DAYS = "3"  # several windows, so every phase happens several times
+
+
+def _cli(emu, target, pipelines_dir: Path) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "SOURCES__GONG__ACCESS_KEY": emu.access_key,
+        "SOURCES__GONG__ACCESS_KEY_SECRET": emu.access_key_secret,
+        "SOURCES__GONG__BASE_URL": emu.base_url,
+        "SOURCES__GONG__RATE_LIMIT_PER_SECOND": "1000",
+        "DESTINATION__POSTGRES__CREDENTIALS": POSTGRES_URL,
+    }
+    args = [
+        sys.executable, "-m", "pipelines.cli", "run", "--skip-dbt", "--quiet",
+        "--destination", target.kind, "--duckdb", str(target.duckdb_path), "--dataset", target.dataset,
+        "--pipelines-dir", str(pipelines_dir), "--start-date", SPEC.start.isoformat(),
+        "--window-days", WINDOW_DAYS,
+    ]  # fmt: skip
+    return subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _phase_reached(phase: str, emu, pipelines_dir: Path, after_requests: int) -> bool:
+    working = pipelines_dir / "gong"
+    if phase == "extract":
+        return len(emu.requests) >= after_requests
+    folder = working / ("normalize/extracted" if phase == "normalize" else "load/normalized")
+    return folder.exists() and any(folder.iterdir())
+
+
+@pytest.mark.parametrize("kind", ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize(
+    ("phase", "after_requests"), [("extract", 4), ("extract", 11), ("normalize", 0), ("load", 0)]
+)
+def test_killed_run_then_rerun_equals_an_uninterrupted_run(
+    kind, phase, after_requests, tmp_path, monkeypatch
+):
+    with emulator(SPEC) as emu:
+        with warehouse(kind, tmp_path / "clean", monkeypatch) as clean:
+            clean_run = _cli(emu, clean, tmp_path / "clean" / "pipelines")
+            assert clean_run.wait(timeout=240) == 0, clean_run.stderr.read()
+            reference = clean.snapshot()
+        emu.clear_requests()
+        with warehouse(kind, tmp_path / "killed", monkeypatch) as target:
+            pipelines_dir = tmp_path / "killed" / "pipelines"
+            victim = _cli(emu, target, pipelines_dir)
+            deadline = time.monotonic() + 120
+            while victim.poll() is None and not _phase_reached(phase, emu, pipelines_dir, after_requests):
+                assert time.monotonic() < deadline, "the run never reached the phase"
+                time.sleep(0.002)
+            victim.send_signal(signal.SIGKILL)
+            assert victim.wait(timeout=30) == -signal.SIGKILL, "the run finished before it could be killed"
+
+            rerun = _cli(emu, target, pipelines_dir)
+            assert rerun.wait(timeout=240) == 0, rerun.stderr.read()
+            assert target.snapshot() == reference
