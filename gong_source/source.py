@@ -45,8 +45,7 @@ RESOURCE_NAMES = (
     "workspaces",
 )
 
-# Listing restarts when the set of calls changes under the cursor (a delete shifts every later
-# page by one); after this many restarts the window is taken as listed.
+# Passes over one window before an ever-expiring cursor fails the run (see `_list_window`).
 _MAX_LISTING_PASSES = 4
 
 
@@ -243,45 +242,47 @@ def _list_window(
 ) -> Iterator[CallBatch]:
     """Yield each call of the window once, and finally the calls that no longer exist.
 
-    If the listing changes while it is paged (Gong's cursor is an offset, so a deleted or newly
-    visible call shifts later pages) or the cursor expires, the window is listed again from its
-    first page and only calls not yet yielded go out.
+    Gong's cursor is an offset: a call deleted between pages moves every later call up one
+    place, so one is never served. A pass that served fewer calls than its first page's
+    `totalRecords` is therefore listed once more (calls still being analysed also cause a
+    shortfall, which a second pass cannot fix, so there is only one retry). An expired cursor
+    restarts the pass; only calls not yet yielded go out again.
     """
     params = {"fromDateTime": to_gong_filter(start), "toDateTime": to_gong_filter(end)}
     if workspace_id:
         params["workspaceId"] = workspace_id
     yielded: set[str] = set()
-    listed: set[str] = set()
+    shortfall_retries = 1
     for _ in range(_MAX_LISTING_PASSES):
-        listed = set()
-        first_total = None
-        complete = True
+        listed: set[str] = set()
+        served, total = 0, None
         try:
             for page in client.paginate("GET", settings.CALLS_PATH, params=params, items_key="calls"):
-                total = page.records.get("totalRecords")
-                first_total = total if first_total is None else first_total
+                total = page.records.get("totalRecords") if total is None else total
+                served += len(page.items)
                 fresh = []
                 for meta in page.items:
                     call_id = records.required_id(meta, "id", "call")
                     if records.boolean(meta.get("isPrivate")) and not include_private_calls:
                         continue  # a call made private since it was loaded counts as gone
                     listed.add(call_id)
-                    if call_id in yielded:
-                        continue
-                    yielded.add(call_id)
-                    _remember(recent, call_id, meta)
-                    fresh.append({**meta, "id": call_id})
+                    if call_id not in yielded:
+                        yielded.add(call_id)
+                        _remember(recent, call_id, meta)
+                        fresh.append({**meta, "id": call_id})
                 if fresh:
                     yield CallBatch(calls=fresh)
-                if total != first_total:
-                    complete = False
-                    break
         except GongCursorExpiredError:
-            complete = False
-        if complete:
-            break
+            continue
+        if isinstance(total, int) and served < total and shortfall_retries:
+            shortfall_retries -= 1
+            continue
+        break
     else:
-        return  # still shifting after every pass: deletions cannot be told apart from shifts
+        raise GongCursorExpiredError(
+            f"GET {settings.CALLS_PATH}: the listing of [{start.isoformat()}, {end.isoformat()}) kept "
+            f"expiring after {_MAX_LISTING_PASSES} passes; lower SOURCES__GONG__WINDOW_DAYS"
+        )
     gone = (yielded | _inside(recent, start, end)) - listed
     for call_id in gone:
         recent.pop(call_id, None)

@@ -112,7 +112,8 @@ def test_slow_response_past_the_timeout_is_retried():
         client_for(emu, timeout_seconds=0.5) as client,
     ):
         assert client.get("/v2/workspaces")["workspaces"]
-        assert client.stats.transport_errors == 1 and len(emu.requests) == 2
+        # The emulator logs the slow request only when its sleep ends; the client saw it time out.
+        assert client.stats.transport_errors == 1 and client.stats.requests == 2
 
 
 def test_daily_budget_stops_before_the_request_that_would_cross_it():
