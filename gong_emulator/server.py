@@ -306,6 +306,10 @@ class GongEmulator:
         with self._lock:
             self._records.clear()
 
+    def set_daily_quota(self, limit: int | None) -> None:
+        """Change the company's daily quota (as Gong support can); None removes it."""
+        self._quota = DailyQuota(limit, self.company.tz) if limit is not None else None
+
     @property
     def deleted_call_ids(self) -> set[str]:
         return self.company.deleted_call_ids

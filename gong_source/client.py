@@ -256,6 +256,41 @@ class GongClient:
                 )
             seen_cursors.add(cursor)
 
+    def fetch_all(
+        self,
+        method: str,
+        path: str,
+        *,
+        items_key: str,
+        params: dict[str, Any] | None = None,
+        json: dict[str, Any] | None = None,
+        max_passes: int = 4,
+    ) -> list[dict[str, Any]]:
+        """Every item of a paginated answer, read in one uninterrupted pass.
+
+        Gong's cursor is an offset: an item deleted between pages moves every later item up one
+        place, so one is never served. A pass that served fewer items than its first page's
+        `totalRecords` is read once more (items still being analysed also cause a shortfall,
+        which a second pass cannot fix, so there is one retry). An expired cursor restarts it.
+        """
+        shortfall_retries = 1
+        for remaining in range(max_passes - 1, -1, -1):
+            items: list[dict[str, Any]] = []
+            total = None
+            try:
+                for page in self.paginate(method, path, items_key=items_key, params=params, json=json):
+                    total = page.records.get("totalRecords") if total is None else total
+                    items.extend(page.items)
+            except GongCursorExpiredError:
+                if not remaining:
+                    raise
+                continue
+            if isinstance(total, int) and len(items) < total and shortfall_retries and remaining:
+                shortfall_retries -= 1
+                continue
+            return items
+        raise AssertionError("unreachable")  # pragma: no cover
+
     # ----------------------------------------------------------------------------------------
     def _attempt(
         self,

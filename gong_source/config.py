@@ -7,12 +7,15 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-import dlt
+from dlt.common.configuration import configspec, resolve_configuration
+from dlt.common.configuration.exceptions import ConfigValueCannotBeCoercedException
+from dlt.common.configuration.specs import BaseConfiguration
+from dlt.common.typing import TSecretStrValue
 
 from . import settings
 from .errors import GongConfigError
 
-SECTION = "sources.gong"
+SECTION = ("sources", "gong")
 
 
 @dataclass(frozen=True)
@@ -59,26 +62,40 @@ class GongConfig:
 
         Explicit keyword arguments that are not None win over configured values.
         """
-        values: dict[str, Any] = {}
-        for name in cls.__dataclass_fields__:
-            explicit = overrides.get(name)
-            if explicit is not None:
-                values[name] = explicit
-                continue
-            accessor = dlt.secrets if name in _SECRET_FIELDS else dlt.config
-            expected = type(cls.__dataclass_fields__[name].default)
-            try:
-                configured = accessor.get(f"{SECTION}.{name}", str if expected is type(None) else expected)
-            except (TypeError, ValueError):
-                raise GongConfigError(
-                    f"SOURCES__GONG__{name.upper()} must be a {expected.__name__}"
-                ) from None
-            if configured is not None and configured != "":
-                values[name] = configured
-        return cls(**values)
+        try:
+            resolved = resolve_configuration(_GongSpec(), sections=SECTION, accept_partial=True)
+        except ConfigValueCannotBeCoercedException as error:
+            expected = getattr(error.hint, "__name__", error.hint)
+            raise GongConfigError(f"SOURCES__GONG__{error.field_name.upper()} must be a {expected}") from None
+        values = {name: getattr(resolved, name) for name in cls.__dataclass_fields__}
+        values.update({name: value for name, value in overrides.items() if value is not None})
+        return cls(**{name: value for name, value in values.items() if value is not None and value != ""})
 
 
-_SECRET_FIELDS = {"access_key", "access_key_secret", "bearer_token"}
+def configured_secrets() -> tuple[str, ...]:
+    """The configured secret values, for scrubbing output even when the config is invalid."""
+    try:
+        resolved = resolve_configuration(_GongSpec(), sections=SECTION, accept_partial=True)
+    except ConfigValueCannotBeCoercedException:
+        return ()
+    return tuple(str(v) for v in (resolved.access_key_secret, resolved.bearer_token) if v)
+
+
+@configspec
+class _GongSpec(BaseConfiguration):
+    """How dlt reads the settings: typed, and with the secrets marked so traces never hold them."""
+
+    access_key: str | None = None
+    access_key_secret: TSecretStrValue | None = None
+    bearer_token: TSecretStrValue | None = None
+    base_url: str | None = None
+    rate_limit_per_second: float | None = None
+    daily_request_budget: int | None = None
+    max_retry_after_seconds: float | None = None
+    timeout_seconds: float | None = None
+    max_attempts: int | None = None
+    backoff_initial_seconds: float | None = None
+    backoff_max_seconds: float | None = None
 
 
 def normalize_base_url(base_url: str) -> str:

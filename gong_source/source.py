@@ -32,7 +32,7 @@ from dlt.extract import DltResource
 from . import records, settings, tables
 from .client import GongClient
 from .config import GongConfig
-from .errors import GongConfigError, GongCursorExpiredError
+from .errors import GongConfigError
 from .timestamps import to_gong_filter, to_utc
 
 RESOURCE_NAMES = (
@@ -44,9 +44,6 @@ RESOURCE_NAMES = (
     "users",
     "workspaces",
 )
-
-# Passes over one window before an ever-expiring cursor fails the run (see `_list_window`).
-_MAX_LISTING_PASSES = 4
 
 
 @dataclass
@@ -120,8 +117,7 @@ def gong_source(
                 "filter": {"callIds": batch.call_ids},
                 "contentSelector": settings.EXTENSIVE_CONTENT_SELECTOR,
             }
-            for page in client.paginate("POST", settings.CALLS_EXTENSIVE_PATH, json=body, items_key="calls"):
-                extensive.extend(page.items)
+            extensive = client.fetch_all("POST", settings.CALLS_EXTENSIVE_PATH, json=body, items_key="calls")
         yield ExtensiveBatch(extensive, batch.deleted_call_ids)
 
     @dlt.transformer(data_from=call_extensive, name="call_details")
@@ -144,11 +140,9 @@ def gong_source(
         wanted = [call_id for call_id in batch.call_ids if not _transcript_loaded(recent, call_id)]
         if wanted:
             body = {"filter": {"callIds": wanted}}
-            transcripts: list[dict[str, Any]] = []
-            for page in client.paginate(
+            transcripts = client.fetch_all(
                 "POST", settings.CALLS_TRANSCRIPT_PATH, json=body, items_key="callTranscripts"
-            ):
-                transcripts.extend(page.items)
+            )
             yield tables.TRANSCRIPT_SENTENCES.from_columns(records.transcript_columns(transcripts))
             for transcript in transcripts:
                 _mark_transcript_loaded(recent, records.text(transcript.get("callId")))
@@ -157,8 +151,8 @@ def gong_source(
 
     @dlt.resource(**tables.USERS.resource_hints())
     def users() -> Iterator[pa.Table]:
-        for page in client.paginate("GET", settings.USERS_PATH, items_key="users"):
-            yield tables.USERS.to_arrow(records.user_row(user) for user in page.items)
+        found = client.fetch_all("GET", settings.USERS_PATH, items_key="users")
+        yield tables.USERS.to_arrow(records.user_row(user) for user in found)
 
     @dlt.resource(**tables.WORKSPACES.resource_hints())
     def workspaces() -> Iterator[pa.Table]:
@@ -240,54 +234,44 @@ def _list_window(
     workspace_id: str | None,
     include_private_calls: bool,
 ) -> Iterator[CallBatch]:
-    """Yield each call of the window once, and finally the calls that no longer exist.
+    """The window's calls in batches of 100, then the remembered calls that no longer exist.
 
-    Gong's cursor is an offset: a call deleted between pages moves every later call up one
-    place, so one is never served. A pass that served fewer calls than its first page's
-    `totalRecords` is therefore listed once more (calls still being analysed also cause a
-    shortfall, which a second pass cannot fix, so there is only one retry). An expired cursor
-    restarts the pass; only calls not yet yielded go out again.
+    The listing is completed before anything is yielded, so a call deleted while the window is
+    paged never reaches the tables; memory is bounded by one window's call metadata.
+    """
+    calls = _complete_listing(client, start, end, workspace_id, include_private_calls)
+    gone = _inside(recent, start, end) - {call["id"] for call in calls}
+    for call_id in gone:
+        recent.pop(call_id, None)
+    for call in calls:
+        _remember(recent, call["id"], call)
+    for first in range(0, len(calls), settings.MAX_CALL_IDS_PER_REQUEST):
+        yield CallBatch(calls=calls[first : first + settings.MAX_CALL_IDS_PER_REQUEST])
+    if gone:
+        yield CallBatch(deleted_call_ids=sorted(gone))
+
+
+def _complete_listing(
+    client: GongClient,
+    start: datetime,
+    end: datetime,
+    workspace_id: str | None,
+    include_private_calls: bool,
+) -> list[dict[str, Any]]:
+    """Every call of the window once (see `GongClient.fetch_all` for how shifts are caught).
+
+    Private calls count as absent unless asked for, so a call made private after it was
+    loaded is removed like a deleted one.
     """
     params = {"fromDateTime": to_gong_filter(start), "toDateTime": to_gong_filter(end)}
     if workspace_id:
         params["workspaceId"] = workspace_id
-    yielded: set[str] = set()
-    shortfall_retries = 1
-    for _ in range(_MAX_LISTING_PASSES):
-        listed: set[str] = set()
-        served, total = 0, None
-        try:
-            for page in client.paginate("GET", settings.CALLS_PATH, params=params, items_key="calls"):
-                total = page.records.get("totalRecords") if total is None else total
-                served += len(page.items)
-                fresh = []
-                for meta in page.items:
-                    call_id = records.required_id(meta, "id", "call")
-                    if records.boolean(meta.get("isPrivate")) and not include_private_calls:
-                        continue  # a call made private since it was loaded counts as gone
-                    listed.add(call_id)
-                    if call_id not in yielded:
-                        yielded.add(call_id)
-                        _remember(recent, call_id, meta)
-                        fresh.append({**meta, "id": call_id})
-                if fresh:
-                    yield CallBatch(calls=fresh)
-        except GongCursorExpiredError:
-            continue
-        if isinstance(total, int) and served < total and shortfall_retries:
-            shortfall_retries -= 1
-            continue
-        break
-    else:
-        raise GongCursorExpiredError(
-            f"GET {settings.CALLS_PATH}: the listing of [{start.isoformat()}, {end.isoformat()}) kept "
-            f"expiring after {_MAX_LISTING_PASSES} passes; lower SOURCES__GONG__WINDOW_DAYS"
-        )
-    gone = (yielded | _inside(recent, start, end)) - listed
-    for call_id in gone:
-        recent.pop(call_id, None)
-    if gone:
-        yield CallBatch(deleted_call_ids=sorted(gone))
+    listed: dict[str, dict[str, Any]] = {}
+    for meta in client.fetch_all("GET", settings.CALLS_PATH, params=params, items_key="calls"):
+        call_id = records.required_id(meta, "id", "call")
+        if include_private_calls or not records.boolean(meta.get("isPrivate")):
+            listed[call_id] = {**meta, "id": call_id}
+    return list(listed.values())
 
 
 def _remember(recent: dict[str, list[Any]], call_id: str, meta: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 import dlt
 
 from gong_source import RESOURCE_NAMES, GongConfig
+from gong_source.config import configured_secrets
 from gong_source.errors import GongConfigError
 
 from . import demo as demo_module
@@ -49,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("gong-pipeline: interrupted; committed windows are kept, re-run to resume", file=sys.stderr)
         return 130
     except Exception as error:
-        secrets = config.secrets if config else _configured_secrets()
+        secrets = config.secrets if config else configured_secrets()
         print(f"gong-pipeline {args.command} failed: {exit_message(error, secrets)}", file=sys.stderr)
         return 1
 
@@ -61,12 +62,6 @@ def _gong_config() -> GongConfig:
         if "credentials missing" in str(error):
             raise GongConfigError(f"{error}; or try `gong-pipeline demo` (no Gong account needed)") from None
         raise
-
-
-def _configured_secrets() -> tuple[str, ...]:
-    names = ("access_key_secret", "bearer_token")
-    values = (dlt.secrets.get(f"sources.gong.{name}") for name in names)
-    return tuple(str(value) for value in values if value)
 
 
 def _setting(section: str, name: str, default: Any) -> Any:

@@ -253,7 +253,13 @@ def _load_windows(
 
 
 def _run_window(pipeline: dlt.Pipeline, source: Any) -> dict[str, int]:
-    _raise_on_failed(pipeline.run(source))
+    try:
+        _raise_on_failed(pipeline.run(source))
+    except PipelineStepFailed as failed:
+        cause = _innermost(failed)
+        if isinstance(cause, GongError):
+            raise cause from failed  # callers handle Gong's errors, not dlt's wrapping of them
+        raise
     normalize_info = pipeline.last_trace.last_normalize_info if pipeline.last_trace else None
     counts = dict(normalize_info.row_counts) if normalize_info else {}
     return {table: count for table, count in counts.items() if not table.startswith("_dlt")}
@@ -321,19 +327,23 @@ class _DailyBudget:
         self.path.write_text(json.dumps({self.today: self.budget.used}))
 
 
-def exit_message(error: BaseException, secrets: Sequence[str] = ()) -> str:
-    """The one-line reason a run failed, from the innermost Gong error when there is one."""
-    root: BaseException = error
-    while True:
-        if isinstance(root, GongError):
-            break
-        inner = root.__cause__ or root.__context__
-        if isinstance(root, PipelineStepFailed) and getattr(root, "exception", None):
-            inner = root.exception
+def _innermost(error: BaseException) -> BaseException:
+    """The Gong error inside dlt's wrappers, else the deepest cause."""
+    root = error
+    while not isinstance(root, GongError):
+        inner = getattr(root, "exception", None) if isinstance(root, PipelineStepFailed) else None
+        inner = inner or root.__cause__ or root.__context__
         if inner is None:
             break
         root = inner
+    return root
+
+
+def exit_message(error: BaseException, secrets: Sequence[str] = ()) -> str:
+    """The one-line reason a run failed, from the innermost Gong error when there is one."""
+    root = _innermost(error)
     text = " ".join(str(root).split()) or type(root).__name__
     for secret in secrets:
-        text = text.replace(secret, "***")
+        if len(secret) >= 6:  # shorter "secrets" are test values; replacing them shreds the text
+            text = text.replace(secret, "***")
     return text if isinstance(root, GongError) else f"{type(root).__name__}: {text}"[:600]

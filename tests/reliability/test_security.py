@@ -25,7 +25,7 @@ def _run(emu, tmp_path: Path, secret: str, *extra: str) -> subprocess.CompletedP
         "SOURCES__GONG__BASE_URL": emu.base_url,
         "SOURCES__GONG__RATE_LIMIT_PER_SECOND": "1000",
         "SOURCES__GONG__BACKOFF_INITIAL_SECONDS": "0.01",
-        "SOURCES__GONG__MAX_ATTEMPTS": "3",
+        "SOURCES__GONG__MAX_ATTEMPTS": "5",
         "RUNTIME__LOG_LEVEL": "DEBUG",
     }
     args = [
@@ -36,18 +36,19 @@ def _run(emu, tmp_path: Path, secret: str, *extra: str) -> subprocess.CompletedP
 
 
 def test_secret_stays_out_of_everything_after_runs_with_faults(tmp_path):
-    faults = FaultPlan(seed=4, p_5xx=0.2, p_drop=0.1, p_truncate=0.1, p_429=0.05)
-    with emulator(small_spec(n_calls=60), faults=faults, page_size=20) as emu:
+    faults = FaultPlan(seed=4, p_5xx=0.1, p_drop=0.05, p_truncate=0.05, p_429=0.03)
+    spec = small_spec(n_calls=60)
+    with emulator(spec, faults=faults, page_size=20) as emu:
         emu.access_key_secret = SECRET
         outputs = []
         for _ in range(6):
-            done = _run(emu, tmp_path, SECRET)
+            done = _run(emu, tmp_path, SECRET, "--start-date", spec.start.isoformat())
             outputs.append(done.stdout + done.stderr)
             if done.returncode == 0:
                 break
         else:
             raise AssertionError("never succeeded:\n" + outputs[-1][-2000:])
-        wrong = _run(emu, tmp_path / "wrong", SECRET + "-wrong")
+        wrong = _run(emu, tmp_path / "wrong", SECRET + "-wrong", "--start-date", spec.start.isoformat())
         outputs.append(wrong.stdout + wrong.stderr)
     assert wrong.returncode == 1 and "HTTP 401" in wrong.stderr
     assert any("DEBUG" in output or "window" in output for output in outputs)
