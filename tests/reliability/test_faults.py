@@ -30,17 +30,23 @@ MAX_RUNS = 12
 LOOKBACK_DAYS = 11
 
 
+# Each schedule also gets one certain fault early on, rotating through every kind.
+CERTAIN = ("500", "429", "slow", "drop", "truncate", "expire_cursor", "delete_between_pages")
+
+
 def fault_plan(seed: int) -> FaultPlan:
     return FaultPlan(
         seed=seed,
+        schedule={3 + seed % 4: CERTAIN[seed % len(CERTAIN)]},
         p_5xx=0.05,
-        p_429=0.03,
+        p_429=0.015,
+        burst_429=(1, 2),
         retry_after_seconds=1,
         p_slow=0.02,
         slow_seconds=1.0,
         p_drop=0.03,
         p_truncate=0.03,
-        p_expire_cursor=0.08,
+        p_expire_cursor=0.05,
         p_delete_between_pages=0.03 if seed % 3 == 0 else 0.0,
     )
 
@@ -59,7 +65,7 @@ def run_until_success(target, emu) -> int:
 @pytest.mark.parametrize("seed", range(30))
 def test_fault_schedule_ends_with_the_clean_tables(seed, tmp_path, monkeypatch):
     with (
-        emulator(SPEC, faults=fault_plan(seed), page_size=10) as emu,
+        emulator(SPEC, faults=fault_plan(seed), page_size=20) as emu,
         warehouse("duckdb", tmp_path / "faulty", monkeypatch) as faulty,
         warehouse("duckdb", tmp_path / "clean", monkeypatch) as clean,
     ):
