@@ -5,6 +5,21 @@ Every message is a single line that names what to fix; none ever contains a secr
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+REDACTED = "***"
+
+
+def redact(text: str, secrets: Iterable[str | None]) -> str:
+    """`text` on one line, with every secret value replaced by `***`.
+
+    Values shorter than 6 characters are left alone: no real key is that short, and replacing
+    one letter everywhere would shred the message.
+    """
+    for secret in sorted((s for s in secrets if s and len(s) >= 6), key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return " ".join(text.split())
+
 
 class GongError(Exception):
     """Base class; `str(error)` is the one-line message shown to users."""

@@ -23,7 +23,7 @@ from dlt.common.pipeline import LoadInfo
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from gong_source import RESOURCE_NAMES, GongClient, GongConfig, RequestBudget, gong_source
-from gong_source.errors import GongConfigError, GongError
+from gong_source.errors import GongConfigError, GongError, redact
 from gong_source.settings import CALLS_PATH, PAGE_SIZE
 from gong_source.source import split_windows
 from gong_source.timestamps import to_gong_filter, to_utc
@@ -342,8 +342,5 @@ def _innermost(error: BaseException) -> BaseException:
 def exit_message(error: BaseException, secrets: Sequence[str] = ()) -> str:
     """The one-line reason a run failed, from the innermost Gong error when there is one."""
     root = _innermost(error)
-    text = " ".join(str(root).split()) or type(root).__name__
-    for secret in secrets:
-        if len(secret) >= 6:  # shorter "secrets" are test values; replacing them shreds the text
-            text = text.replace(secret, "***")
+    text = redact(str(root), secrets) or type(root).__name__
     return text if isinstance(root, GongError) else f"{type(root).__name__}: {text}"[:600]

@@ -1,0 +1,100 @@
+-- One row per call x participant (int_gong__call_participants): Gong's reported talk time next to
+-- the talk time summed from the transcript, with sentences, questions and monologues.
+-- Transcript measures are 0 for a participant who never spoke in a call that has a transcript and
+-- NULL when the call has no transcript; gong_talk_seconds is 0 / NULL likewise for call_speakers.
+with calls as (
+  select call_id from {{ ref('stg_gong__calls') }}
+),
+
+participants as (
+  select * from {{ ref('int_gong__call_participants') }}
+),
+
+calls_with_transcript as (
+  select distinct call_id from {{ ref('int_gong__transcript_sentences') }}
+),
+
+calls_with_gong_talk as (
+  select distinct call_id from {{ ref('stg_gong__call_speakers') }}
+),
+
+gong_talk as (
+  select call_id, party_id, sum(talk_time_seconds) as gong_talk_seconds
+  from {{ ref('stg_gong__call_speakers') }}
+  group by call_id, party_id
+),
+
+transcript_talk as (
+  select
+    call_id,
+    participant_key,
+    sum(duration_seconds) as transcript_talk_seconds,
+    count(*) as sentences,
+    sum(case when is_question then 1 else 0 end) as questions_asked,
+    min(start_ms) as first_sentence_start_ms
+  from {{ ref('int_gong__transcript_sentences') }}
+  group by call_id, participant_key
+),
+
+monologues as (
+  select
+    call_id,
+    participant_key,
+    count(*) as monologues,
+    max(duration_seconds) as longest_monologue_seconds
+  from {{ ref('int_gong__sentence_runs') }}
+  group by call_id, participant_key
+),
+
+call_transcript_totals as (
+  select call_id, sum(duration_seconds) as call_transcript_talk_seconds
+  from {{ ref('int_gong__transcript_sentences') }}
+  group by call_id
+),
+
+accounts as (
+  select call_id, account_id from {{ ref('gong__call_accounts') }}
+)
+
+select
+  p.call_id,
+  p.participant_key,
+  p.participant_source,
+  p.party_id,
+  p.speaker_id,
+  p.user_id,
+  p.participant_name,
+  p.user_full_name,
+  p.user_email_address,
+  p.email_address,
+  p.email_domain,
+  p.party_title,
+  p.affiliation,
+  case when p.affiliation = 'Internal' then true else false end as is_internal,
+  case when p.affiliation = 'External' then a.account_id end as account_id,
+  cast(case
+    when cg.call_id is not null then coalesce(g.gong_talk_seconds, 0)
+  end as {{ gong_type_double() }}) as gong_talk_seconds,
+  cast(case
+    when ct.call_id is not null then coalesce(t.transcript_talk_seconds, 0)
+  end as {{ gong_type_double() }}) as transcript_talk_seconds,
+  cast(case
+    when ct.call_id is not null then coalesce(t.transcript_talk_seconds, 0) / nullif(tot.call_transcript_talk_seconds, 0)
+  end as {{ gong_type_double() }}) as transcript_talk_share,
+  cast(case when ct.call_id is not null then coalesce(t.sentences, 0) end as {{ dbt.type_bigint() }}) as sentences,
+  cast(case when ct.call_id is not null then coalesce(t.questions_asked, 0) end as {{ dbt.type_bigint() }})
+    as questions_asked,
+  cast(case when ct.call_id is not null then coalesce(m.monologues, 0) end as {{ dbt.type_bigint() }}) as monologues,
+  cast(case
+    when ct.call_id is not null then coalesce(m.longest_monologue_seconds, 0)
+  end as {{ gong_type_double() }}) as longest_monologue_seconds,
+  cast(t.first_sentence_start_ms as {{ gong_type_double() }}) / 1000.0 as first_spoke_at_seconds
+from participants as p
+inner join calls as c on c.call_id = p.call_id
+left join calls_with_transcript as ct on ct.call_id = p.call_id
+left join calls_with_gong_talk as cg on cg.call_id = p.call_id
+left join gong_talk as g on g.call_id = p.call_id and g.party_id = p.party_id
+left join transcript_talk as t on t.call_id = p.call_id and t.participant_key = p.participant_key
+left join monologues as m on m.call_id = p.call_id and m.participant_key = p.participant_key
+left join call_transcript_totals as tot on tot.call_id = p.call_id
+left join accounts as a on a.call_id = p.call_id

@@ -1,0 +1,60 @@
+-- One row per rep (internal user) and ISO week (Monday start, of the call's UTC started_at) in
+-- which the rep hosted at least one call (calls.primary_user_id). All measures are over the calls
+-- the rep hosted that week.
+with hosted_calls as (
+  select *
+  from {{ ref('gong__call_talk_time') }}
+  where primary_user_id is not null
+    and started_at is not null
+),
+
+rep_speech as (
+  select
+    call_id,
+    user_id,
+    sum(transcript_talk_seconds) as rep_talk_seconds,
+    max(longest_monologue_seconds) as rep_longest_monologue_seconds
+  from {{ ref('gong__call_speaker_talk_time') }}
+  where user_id is not null
+  group by call_id, user_id
+),
+
+users as (
+  select user_id, full_name, email_address
+  from {{ ref('stg_gong__users') }}
+),
+
+weekly as (
+  select
+    c.primary_user_id as user_id,
+    c.call_week_start as week_start,
+    count(*) as calls_hosted,
+    sum(case when c.has_transcript then 1 else 0 end) as calls_with_transcript,
+    sum(c.duration_seconds) / 60.0 as hosted_minutes,
+    avg(c.talk_ratio) as avg_talk_ratio,
+    avg(c.gong_talk_ratio) as avg_gong_talk_ratio,
+    sum(r.rep_talk_seconds) / 60.0 as rep_talk_minutes,
+    max(r.rep_longest_monologue_seconds) as longest_monologue_seconds,
+    max(c.longest_monologue_seconds) as longest_call_monologue_seconds
+  from hosted_calls as c
+  left join rep_speech as r
+    on r.call_id = c.call_id
+    and r.user_id = c.primary_user_id
+  group by c.primary_user_id, c.call_week_start
+)
+
+select
+  w.user_id,
+  w.week_start,
+  u.full_name as user_full_name,
+  u.email_address as user_email_address,
+  cast(w.calls_hosted as {{ dbt.type_bigint() }}) as calls_hosted,
+  cast(w.calls_with_transcript as {{ dbt.type_bigint() }}) as calls_with_transcript,
+  cast(w.hosted_minutes as {{ gong_type_double() }}) as hosted_minutes,
+  cast(w.avg_talk_ratio as {{ gong_type_double() }}) as avg_talk_ratio,
+  cast(w.avg_gong_talk_ratio as {{ gong_type_double() }}) as avg_gong_talk_ratio,
+  cast(w.rep_talk_minutes as {{ gong_type_double() }}) as rep_talk_minutes,
+  cast(w.longest_monologue_seconds as {{ gong_type_double() }}) as longest_monologue_seconds,
+  cast(w.longest_call_monologue_seconds as {{ gong_type_double() }}) as longest_call_monologue_seconds
+from weekly as w
+left join users as u on u.user_id = w.user_id

@@ -1,0 +1,571 @@
+"""The dbt marts, computed in plain Python from the raw warehouse rows.
+
+An independent implementation of the definitions documented in dbt/models/marts/_gong__marts.yml,
+used to check the SQL. Every function takes ``raw``: ``{table: [row dict, ...]}`` with the raw
+column names of docs/ARCHITECTURE.md (e.g. read back from the warehouse the pipeline loaded, or
+tests/dbt/raw_fixture.build_raw_rows()). Timestamps may be tz-aware (converted to naive UTC, as
+the marts store them) or naive UTC. Each function returns ``{key: row dict}`` keyed like the mart.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import itertools
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+Raw = Mapping[str, Sequence[Mapping[str, Any]]]
+Row = dict[str, Any]
+
+SEED_TLDS = (".io", ".com", ".net", ".org", ".co")
+FREE_MAIL_SEED = Path(__file__).resolve().parents[2] / "dbt" / "seeds" / "gong_free_mail_domains.csv"
+
+
+# ------------------------------------------------------------------------------------- helpers
+
+
+def free_mail_domains(path: Path = FREE_MAIL_SEED) -> set[str]:
+    with path.open(newline="") as fh:
+        return {row["domain"].strip().lower() for row in csv.DictReader(fh) if row["domain"].strip()}
+
+
+def utc(value: dt.datetime | None) -> dt.datetime | None:
+    """tz-aware -> naive UTC; naive values are taken as UTC already."""
+    if value is None or value.tzinfo is None:
+        return value
+    return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def week_start(value: dt.datetime) -> dt.date:
+    day = value.date()
+    return day - dt.timedelta(days=day.weekday())
+
+
+def month_start(value: dt.datetime) -> dt.date:
+    return value.date().replace(day=1)
+
+
+def account_name_from_domain(domain: str, tlds: Sequence[str] = SEED_TLDS) -> str:
+    """The seed notes' rule, verbatim: strip one TLD, hyphens -> spaces, str.title()."""
+    for tld in tlds:
+        if domain.endswith(tld):
+            domain = domain[: -len(tld)]
+            break
+    return domain.replace("-", " ").title()
+
+
+def domain_from_url(url: str | None) -> str | None:
+    if url is None:
+        return None
+    host = url.strip(" ").lower().replace("https://", "").replace("http://", "")
+    host = host.split("/")[0].split("?")[0].split(":")[0]
+    if host.startswith("www."):
+        host = host[4:]
+    return host or None
+
+
+def affiliation(value: str | None) -> str:
+    v = (value or "").lower()
+    return {"internal": "Internal", "external": "External"}.get(v, "Unknown")
+
+
+def _nonempty(value: str | None) -> str | None:
+    return value if value else None
+
+
+def _mean(values: Iterable[float | None]) -> float | None:
+    vals = [v for v in values if v is not None]
+    return sum(vals) / len(vals) if vals else None
+
+
+def _sum_or_none(values: Iterable[float | None]) -> float | None:
+    vals = [v for v in values if v is not None]
+    return sum(vals) if vals else None
+
+
+def _rows(raw: Raw, table: str) -> Sequence[Mapping[str, Any]]:
+    return raw.get(table) or []
+
+
+def _by_call(raw: Raw, table: str) -> dict[str, list[Mapping[str, Any]]]:
+    out: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for row in _rows(raw, table):
+        out[row["call_id"]].append(row)
+    return out
+
+
+def _sentences_by_call(raw: Raw) -> dict[str, list[Mapping[str, Any]]]:
+    out: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for s in _rows(raw, "transcript_sentences"):
+        out[s["call_id"]].append(s)
+    for rows in out.values():
+        rows.sort(key=lambda s: (s["segment_index"], s["sentence_index"]))
+    return out
+
+
+def _is_question(text: str | None) -> bool:
+    return (text or "").strip(" ").endswith("?")
+
+
+# ------------------------------------------------------------------------------ speaker identity
+
+
+def speaker_identity(raw: Raw) -> dict[tuple[str, str], Row]:
+    """(call_id, speaker_id) of the transcript -> participant_key, affiliation, speaker_name."""
+    parties_by_speaker: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for p in sorted(_rows(raw, "parties"), key=lambda p: p["party_id"]):
+        if p.get("speaker_id") is not None:
+            parties_by_speaker.setdefault((p["call_id"], p["speaker_id"]), p)
+    out: dict[tuple[str, str], Row] = {}
+    for s in _rows(raw, "transcript_sentences"):
+        key = (s["call_id"], s["speaker_id"])
+        if key in out or s["speaker_id"] is None:
+            continue
+        party = parties_by_speaker.get(key)
+        out[key] = {
+            "participant_key": party["party_id"] if party else f"speaker:{s['speaker_id']}",
+            "party_id": party["party_id"] if party else None,
+            "affiliation": affiliation(party.get("affiliation")) if party else "Unknown",
+            "speaker_name": (_nonempty(party.get("name")) if party else None) or s["speaker_id"],
+        }
+    return out
+
+
+def call_participants(raw: Raw) -> dict[tuple[str, str], Row]:
+    """(call_id, participant_key) -> participant (parties, unmatched call_speakers / transcript ids)."""
+    out: dict[tuple[str, str], Row] = {}
+    party_keys = set()
+    for p in _rows(raw, "parties"):
+        party_keys.add((p["call_id"], p["party_id"]))
+        out[(p["call_id"], p["party_id"])] = {
+            "participant_source": "party",
+            "party_id": p["party_id"],
+            "speaker_id": p.get("speaker_id"),
+            "user_id": p.get("user_id"),
+            "affiliation": affiliation(p.get("affiliation")),
+            "email_address": p.get("email_address"),
+        }
+    for cs in _rows(raw, "call_speakers"):
+        key = (cs["call_id"], cs["party_id"])
+        if key in party_keys:
+            continue
+        out[key] = {
+            "participant_source": "call_speaker",
+            "party_id": cs["party_id"],
+            "speaker_id": None,
+            "user_id": cs.get("user_id"),
+            "affiliation": "Internal" if cs.get("user_id") else "Unknown",
+            "email_address": None,
+        }
+    for (call_id, speaker_id), ident in speaker_identity(raw).items():
+        if ident["party_id"] is None:
+            out[(call_id, ident["participant_key"])] = {
+                "participant_source": "transcript_speaker",
+                "party_id": None,
+                "speaker_id": speaker_id,
+                "user_id": None,
+                "affiliation": "Unknown",
+                "email_address": None,
+            }
+    return out
+
+
+# ----------------------------------------------------------------------------------- talk time
+
+
+def _runs(sentences: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Monologues: maximal runs of consecutive sentences with one speaker id."""
+    runs: list[dict[str, Any]] = []
+    for s in sentences:
+        if runs and runs[-1]["speaker_id"] == s["speaker_id"]:
+            runs[-1]["end_ms"] = s["end_ms"]
+        else:
+            runs.append({"speaker_id": s["speaker_id"], "start_ms": s["start_ms"], "end_ms": s["end_ms"]})
+    for r in runs:
+        r["seconds"] = (r["end_ms"] - r["start_ms"]) / 1000.0
+    return runs
+
+
+def call_speaker_talk_time(raw: Raw) -> dict[tuple[str, str], Row]:
+    """gong__call_speaker_talk_time: (call_id, participant_key) -> measures."""
+    call_ids = {c["call_id"] for c in _rows(raw, "calls")}
+    identity = speaker_identity(raw)
+    sentences = _sentences_by_call(raw)
+    gong_calls = {cs["call_id"] for cs in _rows(raw, "call_speakers")}
+    gong_talk: dict[tuple[str, str], float] = defaultdict(float)
+    for cs in _rows(raw, "call_speakers"):
+        gong_talk[(cs["call_id"], cs["party_id"])] += cs["talk_time_seconds"]
+    accounts = call_accounts(raw)
+
+    # per (call, participant_key): its sentences and its monologues
+    mine_by_key: dict[tuple[str, str], list[Mapping[str, Any]]] = defaultdict(list)
+    runs_by_key: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    totals: dict[str, float] = {}
+    for call_id, call_sentences in sentences.items():
+        totals[call_id] = sum((s["end_ms"] - s["start_ms"]) / 1000.0 for s in call_sentences)
+        for s in call_sentences:
+            mine_by_key[(call_id, identity[(call_id, s["speaker_id"])]["participant_key"])].append(s)
+        for r in _runs(call_sentences):
+            runs_by_key[(call_id, identity[(call_id, r["speaker_id"])]["participant_key"])].append(r)
+
+    out: dict[tuple[str, str], Row] = {}
+    for (call_id, key), part in call_participants(raw).items():
+        if call_id not in call_ids:
+            continue
+        has_transcript = call_id in sentences
+        mine = mine_by_key.get((call_id, key), [])
+        runs = runs_by_key.get((call_id, key), [])
+        talk = sum((s["end_ms"] - s["start_ms"]) / 1000.0 for s in mine)
+        total = totals.get(call_id, 0.0)
+        out[(call_id, key)] = {
+            **part,
+            "account_id": accounts[call_id]["account_id"] if part["affiliation"] == "External" else None,
+            "gong_talk_seconds": gong_talk.get((call_id, part["party_id"]), 0.0)
+            if call_id in gong_calls
+            else None,
+            "transcript_talk_seconds": talk if has_transcript else None,
+            "transcript_talk_share": (talk / total if total else None) if has_transcript else None,
+            "sentences": len(mine) if has_transcript else None,
+            "questions_asked": sum(_is_question(s["text"]) for s in mine) if has_transcript else None,
+            "monologues": len(runs) if has_transcript else None,
+            "longest_monologue_seconds": max((r["seconds"] for r in runs), default=0.0)
+            if has_transcript
+            else None,
+        }
+    return out
+
+
+def call_talk_time(raw: Raw) -> dict[str, Row]:
+    """gong__call_talk_time: call_id -> measures."""
+    identity = speaker_identity(raw)
+    participants = call_participants(raw)
+    sentences = _sentences_by_call(raw)
+    call_speakers = _by_call(raw, "call_speakers")
+    parties_by_call: dict[str, list[Row]] = defaultdict(list)
+    for (cid, _), part in participants.items():
+        if part["participant_source"] == "party":
+            parties_by_call[cid].append(part)
+    out: dict[str, Row] = {}
+    for call in _rows(raw, "calls"):
+        call_id = call["call_id"]
+        started = utc(call.get("started_at"))
+        parties = parties_by_call.get(call_id, [])
+        row: Row = {
+            "started_at": started,
+            "call_week_start": week_start(started) if started else None,
+            "call_month_start": month_start(started) if started else None,
+            "duration_seconds": call.get("duration_seconds"),
+            "primary_user_id": call.get("primary_user_id"),
+            "participants": len(parties),
+            "internal_participants": sum(p["affiliation"] == "Internal" for p in parties),
+            "external_participants": sum(p["affiliation"] == "External" for p in parties),
+        }
+        ss = sentences.get(call_id, [])
+        row["has_transcript"] = bool(ss)
+        if ss:
+            side = [identity[(call_id, s["speaker_id"])]["affiliation"] for s in ss]
+            secs = [(s["end_ms"] - s["start_ms"]) / 1000.0 for s in ss]
+            internal = sum(x for x, a in zip(secs, side, strict=True) if a == "Internal")
+            external = sum(x for x, a in zip(secs, side, strict=True) if a == "External")
+            switches = sum(1 for a, b in itertools.pairwise(ss) if a["speaker_id"] != b["speaker_id"])
+            runs = _runs(ss)
+            best = max(runs, key=lambda r: r["seconds"])  # max() keeps the first of equal runs
+            duration = call.get("duration_seconds")
+            row |= {
+                "sentences": len(ss),
+                "transcript_speakers": len({s["speaker_id"] for s in ss}),
+                "transcript_total_talk_seconds": sum(secs),
+                "transcript_internal_talk_seconds": internal,
+                "transcript_external_talk_seconds": external,
+                "transcript_unknown_talk_seconds": sum(
+                    x for x, a in zip(secs, side, strict=True) if a == "Unknown"
+                ),
+                "talk_ratio": internal / (internal + external) if internal + external else None,
+                "longest_monologue_seconds": best["seconds"],
+                "longest_monologue_speaker_id": best["speaker_id"],
+                "longest_monologue_participant_key": identity[(call_id, best["speaker_id"])][
+                    "participant_key"
+                ],
+                "speaker_switches": switches,
+                "speaker_switches_per_minute": switches / (duration / 60.0) if duration else None,
+                "internal_questions": sum(
+                    _is_question(s["text"]) for s, a in zip(ss, side, strict=True) if a == "Internal"
+                ),
+                "external_questions": sum(
+                    _is_question(s["text"]) for s, a in zip(ss, side, strict=True) if a == "External"
+                ),
+            }
+        else:
+            for k in (
+                "sentences", "transcript_speakers", "transcript_total_talk_seconds",
+                "transcript_internal_talk_seconds", "transcript_external_talk_seconds",
+                "transcript_unknown_talk_seconds", "talk_ratio", "longest_monologue_seconds",
+                "longest_monologue_speaker_id", "longest_monologue_participant_key", "speaker_switches",
+                "speaker_switches_per_minute", "internal_questions", "external_questions",
+            ):  # fmt: skip
+                row[k] = None
+        speakers = call_speakers.get(call_id, [])
+        row["has_gong_talk_time"] = bool(speakers)
+        if speakers:
+            sides = [participants[(call_id, cs["party_id"])]["affiliation"] for cs in speakers]
+            talk = [cs["talk_time_seconds"] for cs in speakers]
+            g_int = sum(t for t, a in zip(talk, sides, strict=True) if a == "Internal")
+            g_ext = sum(t for t, a in zip(talk, sides, strict=True) if a == "External")
+            row |= {
+                "gong_total_talk_seconds": sum(cs["talk_time_seconds"] for cs in speakers),
+                "gong_internal_talk_seconds": g_int,
+                "gong_external_talk_seconds": g_ext,
+                "gong_talk_ratio": g_int / (g_int + g_ext) if g_int + g_ext else None,
+            }
+        else:
+            row |= dict.fromkeys(
+                ("gong_total_talk_seconds", "gong_internal_talk_seconds", "gong_external_talk_seconds",
+                 "gong_talk_ratio"),
+            )  # fmt: skip
+        out[call_id] = row
+    return out
+
+
+def rep_weekly_talk_time(raw: Raw) -> dict[tuple[str, dt.date], Row]:
+    """gong__rep_weekly_talk_time: (user_id, week_start) -> measures over the calls the rep hosted."""
+    calls = call_talk_time(raw)
+    speakers = call_speaker_talk_time(raw)
+    groups: dict[tuple[str, dt.date], list[str]] = defaultdict(list)
+    for call_id, c in calls.items():
+        if c["primary_user_id"] is not None and c["started_at"] is not None:
+            groups[(c["primary_user_id"], c["call_week_start"])].append(call_id)
+    out: dict[tuple[str, dt.date], Row] = {}
+    for (user_id, week), call_ids in groups.items():
+        rep_rows = [s for (cid, _), s in speakers.items() if cid in call_ids and s["user_id"] == user_id]
+        out[(user_id, week)] = {
+            "calls_hosted": len(call_ids),
+            "calls_with_transcript": sum(calls[c]["has_transcript"] for c in call_ids),
+            "hosted_minutes": sum(calls[c]["duration_seconds"] for c in call_ids) / 60.0,
+            "avg_talk_ratio": _mean(calls[c]["talk_ratio"] for c in call_ids),
+            "avg_gong_talk_ratio": _mean(calls[c]["gong_talk_ratio"] for c in call_ids),
+            "rep_talk_minutes": (
+                None
+                if (t := _sum_or_none(s["transcript_talk_seconds"] for s in rep_rows)) is None
+                else t / 60.0
+            ),
+            "longest_monologue_seconds": max(
+                (
+                    s["longest_monologue_seconds"]
+                    for s in rep_rows
+                    if s["longest_monologue_seconds"] is not None
+                ),
+                default=None,
+            ),
+            "longest_call_monologue_seconds": max(
+                (
+                    calls[c]["longest_monologue_seconds"]
+                    for c in call_ids
+                    if calls[c]["longest_monologue_seconds"] is not None
+                ),
+                default=None,
+            ),
+        }
+    return out
+
+
+# ------------------------------------------------------------------------------------ accounts
+
+
+def internal_domains(raw: Raw, configured: Sequence[str] | None = None) -> set[str]:
+    if configured:
+        return {d.lower() for d in configured}
+    return {
+        p["email_domain"].strip(" ").lower()
+        for p in _rows(raw, "parties")
+        if affiliation(p.get("affiliation")) == "Internal" and (p.get("email_domain") or "").strip(" ")
+    }
+
+
+def _party_domain(p: Mapping[str, Any]) -> str | None:
+    domain = (p.get("email_domain") or "").strip(" ").lower()
+    if domain:
+        return domain
+    email = p.get("email_address") or ""
+    parts = email.split("@")
+    return parts[1].strip(" ").lower() or None if len(parts) > 1 else None
+
+
+def _crm_account(
+    objects: Sequence[Mapping[str, Any]], fields: Sequence[Mapping[str, Any]], tlds: Sequence[str]
+) -> Row | None:
+    """The call's CRM Account from its crm_objects / crm_fields rows."""
+    accounts = sorted(
+        (
+            o for o in objects
+            if o.get("party_id") is None
+            and (o.get("object_type") or "").lower() == "account" and o.get("object_id") is not None
+        ),
+        key=lambda o: o["object_index"],
+    )  # fmt: skip
+    if not accounts:
+        return None
+    obj = accounts[0]
+    fields = sorted(
+        (f for f in fields if f["object_index"] == obj["object_index"]), key=lambda f: f["field_index"]
+    )
+
+    def first(name: str) -> str | None:
+        return next((f["field_value"] for f in fields if (f.get("field_name") or "").lower() == name), None)
+
+    name = _nonempty((first("name") or "").strip(" "))
+    website_domain = domain_from_url(first("website"))
+    if name is None and website_domain is not None:
+        name = account_name_from_domain(website_domain, tlds)
+    return {
+        "account_id": obj["object_id"],
+        "account_name": name or obj["object_id"],
+        "domain": website_domain,
+    }
+
+
+def call_accounts(
+    raw: Raw,
+    *,
+    internal: Sequence[str] | None = None,
+    free_mail: set[str] | None = None,
+    tlds: Sequence[str] = SEED_TLDS,
+) -> dict[str, Row]:
+    """gong__call_accounts: call_id -> account_id, account_name, account_source, account_domain."""
+    own = internal_domains(raw, internal)
+    free = free_mail_domains() if free_mail is None else free_mail
+    parties = _by_call(raw, "parties")
+    crm_objects, crm_fields = _by_call(raw, "crm_objects"), _by_call(raw, "crm_fields")
+    out: dict[str, Row] = {}
+    for call in _rows(raw, "calls"):
+        call_id = call["call_id"]
+        externals = [p for p in parties.get(call_id, []) if affiliation(p.get("affiliation")) == "External"]
+        counts = Counter(d for p in externals if (d := _party_domain(p)) is not None)
+        eligible = sorted(
+            ((n, d) for d, n in counts.items() if d not in own and d not in free), key=lambda x: (-x[0], x[1])
+        )
+        top = eligible[0][1] if eligible else None
+        crm = _crm_account(crm_objects.get(call_id, []), crm_fields.get(call_id, []), tlds)
+        row: Row = {
+            "started_at": utc(call.get("started_at")), "account_id": None, "account_name": None,
+            "account_source": None, "account_domain": None, "external_parties": len(externals),
+            "top_external_domain": top,
+        }  # fmt: skip
+        if externals and crm is not None:
+            row |= {
+                "account_id": crm["account_id"],
+                "account_name": crm["account_name"],
+                "account_source": "crm",
+                "account_domain": crm["domain"] or top,
+            }
+        elif externals and top is not None:
+            row |= {
+                "account_id": top,
+                "account_name": account_name_from_domain(top, tlds),
+                "account_source": "email_domain",
+                "account_domain": top,
+            }
+        out[call_id] = row
+    return out
+
+
+def _people(raw: Raw, call_ids: Iterable[str]) -> tuple[int, int]:
+    ids = set(call_ids)
+    parties = [p for p in _rows(raw, "parties") if p["call_id"] in ids]
+    contacts = {
+        p["email_address"].strip(" ").lower()
+        for p in parties
+        if affiliation(p.get("affiliation")) == "External" and p.get("email_address")
+    }
+    reps = {
+        p["user_id"] for p in parties if affiliation(p.get("affiliation")) == "Internal" and p.get("user_id")
+    }
+    return len(contacts), len(reps)
+
+
+def _rollup(raw: Raw, call_ids: list[str], calls: Mapping[str, Row], talk: Mapping[str, Row]) -> Row:
+    starts = [calls[c]["started_at"] for c in call_ids if calls[c]["started_at"] is not None]
+    ext = _sum_or_none(talk[c]["transcript_external_talk_seconds"] for c in call_ids)
+    contacts, reps = _people(raw, call_ids)
+    return {
+        "calls": len(call_ids),
+        "first_call_at": min(starts, default=None),
+        "last_call_at": max(starts, default=None),
+        "total_minutes": sum(talk[c]["duration_seconds"] for c in call_ids) / 60.0,
+        "external_talk_minutes": None if ext is None else ext / 60.0,
+        "avg_talk_ratio": _mean(talk[c]["talk_ratio"] for c in call_ids),
+        "distinct_external_contacts": contacts,
+        "distinct_reps": reps,
+    }
+
+
+def accounts(raw: Raw, *, today: dt.date | None = None, **account_options: Any) -> dict[str, Row]:
+    """gong__accounts: account_id -> rollup over the account's calls."""
+    calls = call_accounts(raw, **account_options)
+    talk = call_talk_time(raw)
+    today = today or dt.datetime.now(dt.UTC).date()
+    by_account: dict[str, list[str]] = defaultdict(list)
+    for call_id, c in calls.items():
+        if c["account_id"] is not None:
+            by_account[c["account_id"]].append(call_id)
+    out: dict[str, Row] = {}
+    for account_id, call_ids in by_account.items():
+        latest = sorted(
+            call_ids,
+            key=lambda c: (calls[c]["started_at"] is not None, calls[c]["started_at"] or dt.datetime.min, c),
+        )[-1]
+        row = _rollup(raw, call_ids, calls, talk)
+        row |= {
+            "account_name": calls[latest]["account_name"],
+            "account_source": calls[latest]["account_source"],
+            "account_domain": calls[latest]["account_domain"],
+            "days_since_last_call": (today - row["last_call_at"].date()).days
+            if row["last_call_at"]
+            else None,
+        }
+        out[account_id] = row
+    return out
+
+
+def account_monthly(raw: Raw, **account_options: Any) -> dict[tuple[str, dt.date], Row]:
+    """gong__account_monthly: (account_id, month_start) -> rollup over that month's calls."""
+    calls = call_accounts(raw, **account_options)
+    talk = call_talk_time(raw)
+    names = {k: v["account_name"] for k, v in accounts(raw, **account_options).items()}
+    groups: dict[tuple[str, dt.date], list[str]] = defaultdict(list)
+    for call_id, c in calls.items():
+        if c["account_id"] is not None and c["started_at"] is not None:
+            groups[(c["account_id"], month_start(c["started_at"]))].append(call_id)
+    return {
+        key: _rollup(raw, call_ids, calls, talk) | {"account_name": names[key[0]]}
+        for key, call_ids in groups.items()
+    }
+
+
+# ---------------------------------------------------------------------------------- transcripts
+
+
+def call_transcripts(raw: Raw) -> dict[str, Row]:
+    """gong__call_transcripts: call_id -> transcript_text (the seed notes' format, with names)."""
+    identity = speaker_identity(raw)
+    call_ids = {c["call_id"] for c in _rows(raw, "calls")}
+    out: dict[str, Row] = {}
+    for call_id, ss in _sentences_by_call(raw).items():
+        if call_id not in call_ids:
+            continue
+        segments: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
+        for s in ss:
+            segments[s["segment_index"]].append(s)
+        lines = []
+        for index in sorted(segments):
+            seg = segments[index]
+            speaker_id = seg[0]["speaker_id"]
+            name = identity[(call_id, speaker_id)]["speaker_name"]
+            topics = [s["topic"] for s in seg if s["topic"] is not None]
+            topic = max(topics) if topics else None
+            text = " ".join(s["text"] or "" for s in seg)
+            lines.append(f"Speaker {name} ({topic}): {text}" if topic else f"Speaker {name}: {text}")
+        out[call_id] = {"segments": len(segments), "sentences": len(ss), "transcript_text": "\n".join(lines)}
+    return out
