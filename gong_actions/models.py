@@ -26,6 +26,14 @@ from pydantic import (
     model_validator,
 )
 
+from gong_source.settings import (
+    CONTENT_FIELDS,
+    CONTEXT_LEVELS,
+    CONTEXT_TIMINGS,
+    DIRECTIONS,
+    INTERACTION_FIELDS,
+)
+
 # ------------------------------------------------------------------------------ outputs
 
 
@@ -91,22 +99,6 @@ OUTPUT_MODELS: tuple[type[BaseModel], ...] = (
 
 # ------------------------------------------------------------------------ input pieces
 
-DIRECTIONS = ("Inbound", "Outbound", "Conference", "Unknown")
-CONTEXT_LEVELS = ("None", "Basic", "Extended")
-CONTEXT_TIMINGS = ("Now", "TimeOfCall")
-CONTENT_FIELDS = (
-    "structure",
-    "topics",
-    "trackers",
-    "trackerOccurrences",
-    "pointsOfInterest",
-    "brief",
-    "outline",
-    "highlights",
-    "callOutcome",
-    "keyPoints",
-)
-INTERACTION_FIELDS = ("speakers", "video", "personInteractionStats", "questions")
 # What Gong's POST /v2/calls accepts in a party (the seed names the first four).
 PARTY_FIELDS = ("phoneNumber", "emailAddress", "name", "mediaChannelId", "partyId", "userId", "context")
 _PARTY_TEXT_FIELDS = ("phoneNumber", "emailAddress", "name", "partyId", "userId")

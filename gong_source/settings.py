@@ -30,6 +30,24 @@ DEFAULT_LOOKBACK_DAYS = 7
 DEFAULT_WINDOW_DAYS = 7
 DEFAULT_START_DATE = "2024-01-01T00:00:00Z"
 
+# Gong's request vocabulary (the actions validate against it before sending anything).
+DIRECTIONS = ("Inbound", "Outbound", "Conference", "Unknown")
+CONTEXT_LEVELS = ("None", "Basic", "Extended")
+CONTEXT_TIMINGS = ("Now", "TimeOfCall")
+CONTENT_FIELDS = (
+    "structure",
+    "topics",
+    "trackers",
+    "trackerOccurrences",
+    "pointsOfInterest",
+    "brief",
+    "outline",
+    "highlights",
+    "callOutcome",
+    "keyPoints",
+)
+INTERACTION_FIELDS = ("speakers", "video", "personInteractionStats", "questions")
+
 # The extensive-data sections the source asks for (parties and media are separate flags).
 EXTENSIVE_CONTENT_SELECTOR = {
     "context": "Extended",
@@ -50,7 +68,3 @@ EXTENSIVE_CONTENT_SELECTOR = {
         "collaboration": {"publicComments": True},
     },
 }
-
-FREE_MAIL_DOMAINS = frozenset(
-    {"gmail.com", "googlemail.com", "yahoo.com", "hotmail.com", "outlook.com", "live.com", "icloud.com"}
-)
