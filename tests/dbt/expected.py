@@ -426,6 +426,25 @@ def _crm_account(
     }
 
 
+def _crm_accounts_by_website(calls: Iterable[Row], crm_by_call: Mapping[str, Row | None]) -> dict[str, Row]:
+    """Website domain -> the CRM Account on most calls with it (ties: smallest id), latest name."""
+    with_crm = [(call, crm) for call in calls if (crm := crm_by_call.get(call["call_id"])) is not None]
+    latest: dict[str, tuple[Any, Row]] = {}
+    for call, crm in with_crm:
+        key = (call.get("started_at") is not None, utc(call.get("started_at")) or 0, call["call_id"])
+        if crm["account_id"] not in latest or key > latest[crm["account_id"]][0]:
+            latest[crm["account_id"]] = (key, crm)
+    counts: dict[str, Counter[str]] = {}
+    for _, crm in with_crm:
+        if crm["domain"] is not None:
+            counts.setdefault(crm["domain"], Counter())[crm["account_id"]] += 1
+    out: dict[str, Row] = {}
+    for domain, per_account in counts.items():
+        account_id = min(per_account, key=lambda a: (-per_account[a], a))
+        out[domain] = {"account_id": account_id, "account_name": latest[account_id][1]["account_name"]}
+    return out
+
+
 def call_accounts(
     raw: Raw,
     *,
@@ -438,6 +457,13 @@ def call_accounts(
     free = free_mail_domains() if free_mail is None else free_mail
     parties = _by_call(raw, "parties")
     crm_objects, crm_fields = _by_call(raw, "crm_objects"), _by_call(raw, "crm_fields")
+    crm_by_call = {
+        call["call_id"]: _crm_account(
+            crm_objects.get(call["call_id"], []), crm_fields.get(call["call_id"], []), tlds
+        )
+        for call in _rows(raw, "calls")
+    }
+    by_website = _crm_accounts_by_website(_rows(raw, "calls"), crm_by_call)
     out: dict[str, Row] = {}
     for call in _rows(raw, "calls"):
         call_id = call["call_id"]
@@ -447,7 +473,7 @@ def call_accounts(
             ((n, d) for d, n in counts.items() if d not in own and d not in free), key=lambda x: (-x[0], x[1])
         )
         top = eligible[0][1] if eligible else None
-        crm = _crm_account(crm_objects.get(call_id, []), crm_fields.get(call_id, []), tlds)
+        crm = crm_by_call[call_id]
         row: Row = {
             "started_at": utc(call.get("started_at")), "account_id": None, "account_name": None,
             "account_source": None, "account_domain": None, "external_parties": len(externals),
@@ -459,6 +485,13 @@ def call_accounts(
                 "account_name": crm["account_name"],
                 "account_source": "crm",
                 "account_domain": crm["domain"] or top,
+            }
+        elif externals and top is not None and top in by_website:
+            row |= {
+                "account_id": by_website[top]["account_id"],
+                "account_name": by_website[top]["account_name"],
+                "account_source": "crm_website",
+                "account_domain": top,
             }
         elif externals and top is not None:
             row |= {

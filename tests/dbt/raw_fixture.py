@@ -560,6 +560,15 @@ def build_raw_rows() -> Rows:
     b.crm(c, 0, None, "Account", "ACC-GLOBEX", [("Name", "Globex Corp")])
     b.speakers(c, ("p7a", "u-alice", 500), ("p7b", "u-bob", 100), ("p7c", None, 450), ("p-ghost", None, 5))
 
+    # c-globex-3: no CRM context, but its participant writes from globex.com, the Website of the
+    # CRM Account ACC-GLOBEX: the call belongs to that account, not to a second "Globex".
+    c = "c-globex-3"
+    b.call(c, "Globex check-in", "2024-05-20T10:00:00+00:00", 600, "u-bob", "External")
+    b.parties(
+        internal(c, "p10a", "s-1", bob),
+        _party(c, "p10b", "s-2", "Ivy Park", "ivy@globex.com", "External"),
+    )
+
     # c-northwind: '.co' is stripped; empty and NULL topics.
     c = "c-northwind"
     b.call(c, "Northwind kickoff", "2024-04-16T08:00:00+00:00", 1000, "u-bob", "External")

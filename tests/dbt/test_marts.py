@@ -143,6 +143,12 @@ def test_account_resolution_scenarios(warehouse: Warehouse) -> None:
     )
     assert calls["c-globex-1"]["account_source"] == "crm"
     assert calls["c-globex-1"]["top_external_domain"] == "globex.com"
+    # No CRM context, but the e-mail domain is a CRM Account's Website: that account, not "Globex".
+    assert (calls["c-globex-3"]["account_id"], calls["c-globex-3"]["account_source"]) == (
+        "ACC-GLOBEX",
+        "crm_website",
+    )
+    assert calls["c-globex-3"]["account_name"] == "Globex Corp"
     # CRM Account without a Name: named from its Website.
     assert calls["c-umbrella"]["account_name"] == "Umbrella Corp"
     # Most frequent domain; gmail and the company's other domain never count; hyphens -> spaces.
@@ -157,9 +163,10 @@ def test_account_resolution_scenarios(warehouse: Warehouse) -> None:
     for call_id in ("c-freemail", "c-internal"):
         assert calls[call_id]["account_id"] is None and calls[call_id]["account_source"] is None
     accounts = _by(warehouse.mart("gong__accounts"), "account_id")
-    assert accounts["ACC-GLOBEX"]["calls"] == 2
+    assert accounts["ACC-GLOBEX"]["calls"] == 3
+    assert "globex.com" not in accounts  # one company, one account
     assert accounts["ACC-GLOBEX"]["account_name"] == "Globex Corp"  # the latest call's CRM name
-    assert accounts["ACC-GLOBEX"]["distinct_external_contacts"] == 4  # Hank counted once across case
+    assert accounts["ACC-GLOBEX"]["distinct_external_contacts"] == 5  # Hank counted once across case
     assert accounts["ACC-GLOBEX"]["distinct_reps"] == 2
 
 
@@ -274,7 +281,7 @@ def test_expected_functions_match_hand_computed_numbers(raw_rows) -> None:
 
 
 def _readme_queries() -> list[str]:
-    text = (Path(__file__).resolve().parents[2] / "dbt" / "README.md").read_text()
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     return re.findall(r"```sql\n(.*?)```", text, flags=re.S)
 
 

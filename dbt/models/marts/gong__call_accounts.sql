@@ -1,7 +1,9 @@
 -- One row per call: the account the call is about.
 --   1. the CRM Account of the call's own context (int_gong__call_crm_accounts), else
---   2. the call's most frequent eligible External e-mail domain (int_gong__call_external_domains),
---      named by the account-name rule (strip one TLD, hyphens -> spaces, title case).
+--   2. the call's most frequent eligible External e-mail domain (int_gong__call_external_domains):
+--      the CRM Account whose Website is that domain when there is one (int_gong__crm_account_domains,
+--      so a company is one account whether or not a call carried CRM context), else the domain
+--      itself, named by the account-name rule (strip one TLD, hyphens -> spaces, title case).
 -- A call without any External party has no account, and neither has one whose External parties
 -- are all at free-mail or company domains and that carries no CRM Account.
 with calls as (
@@ -18,6 +20,10 @@ external_participants as (
 
 crm as (
   select * from {{ ref('int_gong__call_crm_accounts') }}
+),
+
+crm_domains as (
+  select * from {{ ref('int_gong__crm_account_domains') }}
 ),
 
 top_domain as (
@@ -43,28 +49,34 @@ resolved as (
     case
       when coalesce(e.external_parties, 0) = 0 then null
       when crm.crm_account_id is not null then 'crm'
+      when cd.crm_account_id is not null then 'crm_website'
       when td.email_domain is not null then 'email_domain'
-    end as account_source
+    end as account_source,
+    cd.crm_account_id as website_account_id,
+    cd.crm_account_name as website_account_name
   from calls as c
   left join external_participants as e on e.call_id = c.call_id
   left join crm on crm.call_id = c.call_id
   left join top_domain as td on td.call_id = c.call_id
+  left join crm_domains as cd on cd.website_domain = td.email_domain
 )
 
 select
   call_id,
   case account_source
     when 'crm' then crm_account_id
+    when 'crm_website' then website_account_id
     when 'email_domain' then top_external_domain
   end as account_id,
   case account_source
     when 'crm' then crm_account_name
+    when 'crm_website' then website_account_name
     when 'email_domain' then top_external_domain_account_name
   end as account_name,
   account_source,
   case account_source
     when 'crm' then coalesce(crm_website_domain, top_external_domain)
-    when 'email_domain' then top_external_domain
+    else top_external_domain
   end as account_domain,
   call_title,
   started_at,
