@@ -48,7 +48,7 @@ RESOURCE_NAMES = (
 
 @dataclass
 class CallBatch:
-    """Up to one page of newly listed calls, or the calls found deleted at a window's end."""
+    """Up to 100 calls of a listed window, or the remembered calls the window no longer lists."""
 
     calls: list[dict[str, Any]] = field(default_factory=list)
     deleted_call_ids: list[str] = field(default_factory=list)

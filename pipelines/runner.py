@@ -19,7 +19,6 @@ from typing import Any
 
 import dlt
 import pendulum
-from dlt.common.pipeline import LoadInfo
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from gong_source import RESOURCE_NAMES, GongClient, GongConfig, RequestBudget, gong_source
@@ -109,7 +108,7 @@ def run(options: RunOptions, config: GongConfig, progress: Progress = print) -> 
     start = (
         to_utc(loaded_until) - timedelta(days=options.lookback_days) if loaded_until else options.start_date
     )
-    windows = split_windows(start, end, _days(options.window_days))
+    windows = split_windows(start, end, timedelta(days=options.window_days))
     with _gong_client(pipeline, config) as client:
         return _load_windows("run", pipeline, options, client, windows, progress)
 
@@ -123,7 +122,7 @@ def backfill(
         raise GongConfigError("backfill --start must be before --end")
     pipeline = make_pipeline(options)
     finish_pending(pipeline)
-    windows = split_windows(start, end, _days(options.window_days))
+    windows = split_windows(start, end, timedelta(days=options.window_days))
     done_until = _state(pipeline).get("backfills", {}).get(_backfill_key(start, end))
     remaining = [w for w in windows if done_until is None or w[0] >= to_utc(done_until)]
     with _gong_client(pipeline, config) as client:
@@ -189,7 +188,7 @@ def finish_pending(pipeline: dlt.Pipeline) -> None:
             f"DESTINATION__{name.upper()}__CREDENTIALS or [destination.{name}] in .dlt/secrets.toml"
         ) from None
     if pipeline.has_pending_data:
-        _raise_on_failed(pipeline.run())
+        pipeline.run().raise_on_failed_jobs()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -254,7 +253,7 @@ def _load_windows(
 
 def _run_window(pipeline: dlt.Pipeline, source: Any) -> dict[str, int]:
     try:
-        _raise_on_failed(pipeline.run(source))
+        pipeline.run(source).raise_on_failed_jobs()
     except PipelineStepFailed as failed:
         cause = _innermost(failed)
         if isinstance(cause, GongError):
@@ -263,10 +262,6 @@ def _run_window(pipeline: dlt.Pipeline, source: Any) -> dict[str, int]:
     normalize_info = pipeline.last_trace.last_normalize_info if pipeline.last_trace else None
     counts = dict(normalize_info.row_counts) if normalize_info else {}
     return {table: count for table, count in counts.items() if not table.startswith("_dlt")}
-
-
-def _raise_on_failed(info: LoadInfo) -> None:
-    info.raise_on_failed_jobs()
 
 
 def _update(summary: RunSummary, client: GongClient) -> None:
@@ -281,10 +276,6 @@ def _state(pipeline: dlt.Pipeline) -> dict[str, Any]:
 
 def _backfill_key(start: datetime, end: datetime) -> str:
     return f"{start.isoformat()}/{end.isoformat()}"
-
-
-def _days(days: float) -> timedelta:
-    return timedelta(days=days)
 
 
 def dbt_target(pipeline: dlt.Pipeline, options: RunOptions) -> dict[str, Any]:
