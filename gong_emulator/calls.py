@@ -18,7 +18,7 @@ import random
 import struct
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from gong_emulator import vocab
@@ -704,6 +704,18 @@ def sentence_texts(plan: Plan, timeline: Timeline) -> list[str]:
 
 
 # ------------------------------------------------------------------------------ the call
+@lru_cache(maxsize=1024)
+def _generated(company: Company, row: Row) -> tuple[Plan, Timeline]:
+    """Plan and timeline of a generated call, kept for the calls served most recently.
+
+    A client asks for a batch's extensive data and its transcripts moments apart; both need the
+    same timeline, the most expensive thing a call generates. (Rows hash by identity; uploaded
+    calls change with their media, so they are never cached.)
+    """
+    plan = plan_generated(company, row)
+    return plan, build_timeline(company, plan)
+
+
 class GeneratedCall:
     """A lazy view of one call: cheap to create, generates only what is asked for."""
 
@@ -728,11 +740,13 @@ class GeneratedCall:
     def plan(self) -> Plan:
         if self._row.upload is not None:
             return plan_uploaded(self._company, self._row)
-        return plan_generated(self._company, self._row)
+        return _generated(self._company, self._row)[0]
 
     @cached_property
     def timeline(self) -> Timeline:
-        return build_timeline(self._company, self.plan)
+        if self._row.upload is not None:
+            return build_timeline(self._company, self.plan)
+        return _generated(self._company, self._row)[1]
 
     def _fmt(self, us: int, digits: int) -> str:
         return format_instant(us, digits, self._company.tz)

@@ -310,7 +310,7 @@ def test_hundred_thousand_calls_one_transcript_without_generating_the_others(
     assert sentences in (0, 300)
     with_text = next(c for c in reversed(list(company.calls())) if c.plan.n_sentences)
     assert sum(len(s["sentences"]) for s in with_text.transcript()["transcript"]) == 300
-    assert len(built) == 2
+    assert built == list(dict.fromkeys([last.call_id, with_text.call_id]))  # each built once
 
 
 def test_call_lookup_and_delete() -> None:
