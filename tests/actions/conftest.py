@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from gong_emulator import Clock, Company, CompanySpec, GeneratedCall, GongEmulator
-from gong_source.client import GongClient, RateLimiter
-from gong_source.config import GongConfig
+from gong_source.client import GongClient
+from tests import support
 
 START = datetime(2025, 3, 1, tzinfo=UTC)
 END = datetime(2025, 5, 1, tzinfo=UTC)
@@ -25,27 +25,9 @@ SPEC = CompanySpec(seed=1, n_calls=250, sentences_per_call=10, start=START, end=
 SMALL_SPEC = CompanySpec(seed=2, n_calls=30, sentences_per_call=5, start=START, end=END)
 
 
-class RecordedSleep:
-    """Stands in for time.sleep: records each wait instead of waiting."""
-
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
-
-
 def client_for(emu: GongEmulator, **overrides: Any) -> GongClient:
-    values: dict[str, Any] = {
-        "access_key": emu.access_key,
-        "access_key_secret": emu.access_key_secret,
-        "base_url": emu.base_url,
-        "rate_limit_per_second": 1000.0,
-        "max_attempts": 3,
-    }
-    values.update(overrides)
-    config = GongConfig(**values)
-    return GongClient(config, limiter=RateLimiter(config.rate_limit_per_second), sleep=RecordedSleep())
+    """The shared test client, with 3 attempts (the error tests count them)."""
+    return support.client_for(emu, **{"max_attempts": 3, **overrides})
 
 
 def truth(company: Company, start: datetime = START, end: datetime = END) -> list[GeneratedCall]:

@@ -21,8 +21,9 @@ from gong_actions import (
 from gong_emulator import CompanySpec, FaultPlan, GongEmulator
 from gong_source.client import GongClient, RateLimiter
 from gong_source.config import GongConfig
+from tests.support import RecordedSleep
 
-from .conftest import END, START, WINDOW, RecordedSleep, client_for
+from .conftest import END, START, WINDOW, client_for
 
 SECRET = "s3cr3t-Value-That-Must-Not-Leak"
 PAGED_SPEC = CompanySpec(seed=4, n_calls=30, sentences_per_call=3, start=START, end=END)
