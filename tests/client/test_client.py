@@ -202,3 +202,15 @@ def test_a_repeated_cursor_is_an_error_not_an_endless_loop():
     with client, pytest.raises(GongResponseError, match="already returned"):
         list(client.paginate("POST", "/v2/calls/extensive", json={"filter": {}}, items_key="calls"))
     assert time.monotonic() - started < 5
+
+
+def test_an_oauth_bearer_token_works_instead_of_the_key_pair():
+    with emulator() as emu:
+        token = emu.bearer_tokens[0]
+        config = GongConfig(bearer_token=token, base_url=emu.base_url)
+        with GongClient(config, limiter=RateLimiter(1000)) as client:
+            assert client.get("/v2/workspaces")["workspaces"]
+        assert emu.requests[-1].headers["authorization"] == f"Bearer {token}"
+        wrong = GongConfig(bearer_token="not-the-token-123", base_url=emu.base_url)
+        with GongClient(wrong, limiter=RateLimiter(1000)) as client, pytest.raises(GongAuthError):
+            client.get("/v2/workspaces")
