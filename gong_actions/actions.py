@@ -154,12 +154,11 @@ def retrieve_transcripts_of_calls(
 
 # ------------------------------------------------------------------------ operations
 def _add_new_call(client: GongClient, params: AddNewCallInput) -> AddNewCallOutput:
-    retries_before = client.stats.retries
     try:
         body = client.post(settings.CALLS_PATH, json=add_new_call_body(params)) or {}
     except GongRequestError as exc:
         duplicate = _DUPLICATE.search(str(exc))
-        if exc.status == 400 and duplicate and client.stats.retries > retries_before:
+        if exc.status == 400 and duplicate and client.attempts_of_last_request() > 1:
             logger.info("add_new_call: the retried upload had been stored by an earlier attempt: %s", exc)
             return AddNewCallOutput(success=True, request_id=exc.request_id, call_id=duplicate.group(1))
         raise

@@ -158,6 +158,7 @@ class GongClient:
         self.budget = budget or RequestBudget(config.daily_request_budget)
         self.stats = RequestStats()
         self._sleep = sleep
+        self._this_thread = threading.local()
         self._http = httpx.Client(
             base_url=config.base_url,
             auth=_auth(config),
@@ -210,10 +211,16 @@ class GongClient:
         try:
             for attempt in retrying:
                 with attempt:
+                    self._this_thread.attempts = attempt.retry_state.attempt_number
                     return self._attempt(method, path, endpoint, params=params, json=json, files=files)
         except _Retryable as exhausted:
             raise exhausted.error from None
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def attempts_of_last_request(self) -> int:
+        """How many times this thread's last request was sent (a non-idempotent upload's retry
+        can meet the copy its lost first attempt stored)."""
+        return getattr(self._this_thread, "attempts", 0)
 
     def paginate(
         self,
