@@ -536,24 +536,24 @@ class GongEmulator:
         page = self.company.select(
             flt, now=now, transcripts=transcripts, after=after, limit=self.page_size + 1 + shifted
         )[shifted:]
+        more = len(page) > self.page_size
+        page = page[: self.page_size]
+        after_last = list(page[-1].key) if more else None
+        return self._records_object(total, len(page), page_number, fp, exp, after_last), page
+
+    def _records_object(
+        self, total: int, size: int, page_number: int, fp: str, exp: int, after: Any
+    ) -> dict[str, Any]:
+        """Gong's `records` object; `cursor` (resuming after `after`) only when more pages exist."""
         records: dict[str, Any] = {
             "totalRecords": total,
-            "currentPageSize": min(len(page), self.page_size),
+            "currentPageSize": size,
             "currentPageNumber": page_number,
         }
-        if len(page) > self.page_size:
-            page = page[: self.page_size]
-            records["cursor"] = self._cursors.encode(
-                {
-                    "pageSize": self.page_size,
-                    "total": total,
-                    "pageNumber": page_number + 1,
-                    "exp": exp,
-                    "fp": fp,
-                    "after": list(page[-1].key),
-                }
-            )
-        return records, page
+        if after is not None:
+            payload = {"pageSize": self.page_size, "total": total, "pageNumber": page_number + 1}
+            records["cursor"] = self._cursors.encode({**payload, "exp": exp, "fp": fp, "after": after})
+        return records
 
     def _decode_cursor(self, cursor: Any, fp: str, now_s: float) -> dict[str, Any]:
         try:
@@ -643,23 +643,11 @@ class GongEmulator:
             payload = self._decode_cursor(ex.query["cursor"], fp, to_us(self.clock.now()) / 1e6)
             start, page_number, exp = payload["after"], payload["pageNumber"], payload["exp"]
         page = users[start : start + self.page_size]
-        records: dict[str, Any] = {
-            "totalRecords": total,
-            "currentPageSize": len(page),
-            "currentPageNumber": page_number,
+        after = start + self.page_size if start + self.page_size < total else None
+        return 200, {
+            "records": self._records_object(total, len(page), page_number, fp, exp, after),
+            "users": page,
         }
-        if start + self.page_size < total:
-            records["cursor"] = self._cursors.encode(
-                {
-                    "pageSize": self.page_size,
-                    "total": total,
-                    "pageNumber": page_number + 1,
-                    "exp": exp,
-                    "fp": fp,
-                    "after": start + self.page_size,
-                }
-            )
-        return 200, {"records": records, "users": page}
 
 
 def _has_multipart_part(content_type: str, body: bytes, name: str) -> bool:
