@@ -193,7 +193,6 @@ class GongClient:
         *,
         params: dict[str, Any] | None = None,
         json: dict[str, Any] | None = None,
-        files: dict[str, Any] | None = None,
     ) -> dict[str, Any] | None:
         """Send one logical request, retrying what is worth retrying."""
         if not path.startswith("/"):
@@ -212,7 +211,7 @@ class GongClient:
             for attempt in retrying:
                 with attempt:
                     self._this_thread.attempts = attempt.retry_state.attempt_number
-                    return self._attempt(method, path, endpoint, params=params, json=json, files=files)
+                    return self._attempt(method, path, endpoint, params=params, json=json)
         except _Retryable as exhausted:
             raise exhausted.error from None
         raise AssertionError("unreachable")  # pragma: no cover
@@ -307,14 +306,13 @@ class GongClient:
         *,
         params: dict[str, Any] | None,
         json: dict[str, Any] | None,
-        files: dict[str, Any] | None,
     ) -> dict[str, Any] | None:
         self.budget.spend(endpoint)
         wait = self.limiter.reserve()
         if wait > 0:
             self._sleep(wait)
         self.stats.count(endpoint)
-        content = orjson.dumps(json) if json is not None and files is None else None
+        content = orjson.dumps(json) if json is not None else None
         headers = {"Content-Type": "application/json"} if content is not None else None
         try:
             response = self._http.request(
@@ -322,8 +320,6 @@ class GongClient:
                 path,
                 params=params,
                 content=content,
-                data=None,
-                files=files,
                 headers=headers,
             )
         except httpx.TransportError as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import pyarrow as pa
@@ -31,7 +32,7 @@ class Table:
     columns: tuple[tuple[str, pa.DataType], ...]
     call_scoped: bool = True
 
-    @property
+    @cached_property
     def schema(self) -> pa.Schema:
         fields = [
             pa.field(name, dtype, nullable=name not in self.primary_key) for name, dtype in self.columns
