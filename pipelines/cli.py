@@ -15,6 +15,7 @@ from typing import Any
 os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 
 import dlt
+from dlt.common.configuration.exceptions import ConfigValueCannotBeCoercedException
 
 from gong_source import RESOURCE_NAMES, GongConfig
 from gong_source.config import configured_secrets
@@ -64,33 +65,38 @@ def _gong_config() -> GongConfig:
         raise
 
 
-def _setting(section: str, name: str, default: Any) -> Any:
-    value = dlt.config.get(f"{section}.{name}")
-    return default if value is None else value
+# Settings a flag can override: (flag attribute, dlt config key, type dlt coerces env strings to).
+_CONFIGURED = {
+    "destination": ("destination", "pipeline.destination", str),
+    "duckdb_path": ("duckdb", "pipeline.duckdb_path", str),
+    "dataset_name": ("dataset", "pipeline.dataset_name", str),
+    "start_date": ("start_date", "sources.gong.start_date", str),
+    "lookback_days": ("lookback_days", "sources.gong.lookback_days", float),
+    "window_days": ("window_days", "sources.gong.window_days", float),
+    "workspace_id": ("workspace", "sources.gong.workspace_id", str),
+    "include_private_calls": ("include_private", "sources.gong.include_private_calls", bool),
+}
 
 
 def _options(args: argparse.Namespace) -> RunOptions:
-    """Flags win over `.dlt/config.toml` / env vars, which win over built-in defaults."""
+    """Flags win over env vars and `.dlt/config.toml`, which win over RunOptions' defaults."""
+    values: dict[str, Any] = {}
+    for option, (flag, key, kind) in _CONFIGURED.items():
+        value = getattr(args, flag) or None  # store_true flags are False when not given
+        if value is None:
+            try:
+                value = dlt.config.get(key, kind)
+            except ConfigValueCannotBeCoercedException:
+                raise GongConfigError(f"{key.upper().replace('.', '__')} must be a {kind.__name__}") from None
+        if value is not None:
+            values[option] = value
     resources = [r.strip() for r in args.resources.split(",") if r.strip()] if args.resources else None
-    destination = args.destination or _setting("pipeline", "destination", "duckdb")
     return RunOptions(
-        destination=destination,
-        duckdb_path=args.duckdb or _setting("pipeline", "duckdb_path", "gong_warehouse.duckdb"),
-        dataset_name=args.dataset or _setting("pipeline", "dataset_name", "gong"),
-        pipelines_dir=args.pipelines_dir,
-        start_date=args.start_date or _setting("sources.gong", "start_date", "2024-01-01T00:00:00Z"),
-        lookback_days=float(_first(args.lookback_days, _setting("sources.gong", "lookback_days", 7))),
-        window_days=float(_first(args.window_days, _setting("sources.gong", "window_days", 7))),
+        **values,
         resources=resources or RESOURCE_NAMES,
-        workspace_id=args.workspace or _setting("sources.gong", "workspace_id", None),
-        include_private_calls=args.include_private
-        or bool(_setting("sources.gong", "include_private_calls", False)),
+        pipelines_dir=args.pipelines_dir,
         run_dbt=not args.skip_dbt,
     )
-
-
-def _first(*values: Any) -> Any:
-    return next(value for value in values if value is not None)
 
 
 def _progress(args: argparse.Namespace):

@@ -21,7 +21,7 @@ import dlt
 import pendulum
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from gong_source import RESOURCE_NAMES, GongClient, GongConfig, RequestBudget, gong_source
+from gong_source import RESOURCE_NAMES, GongClient, GongConfig, RequestBudget, gong_source, settings
 from gong_source.errors import GongConfigError, GongError, redact
 from gong_source.settings import CALLS_PATH, PAGE_SIZE
 from gong_source.source import split_windows
@@ -30,6 +30,8 @@ from gong_source.timestamps import to_gong_filter, to_utc
 from . import dbt_runner
 
 PIPELINE_NAME = "gong"
+DEFAULT_DATASET = "gong"
+DEFAULT_DUCKDB_PATH = "gong_warehouse.duckdb"
 FULL_REFRESH_RESOURCES = ("users", "workspaces")
 CALL_RESOURCES = tuple(name for name in RESOURCE_NAMES if name not in FULL_REFRESH_RESOURCES)
 
@@ -39,13 +41,13 @@ class RunOptions:
     """What a run loads and where; the CLI fills it from flags and `.dlt/config.toml`."""
 
     destination: str = "duckdb"
-    duckdb_path: str = "gong_warehouse.duckdb"
-    dataset_name: str = "gong"
+    duckdb_path: str = DEFAULT_DUCKDB_PATH
+    dataset_name: str = DEFAULT_DATASET
     pipeline_name: str = PIPELINE_NAME
     pipelines_dir: str | None = None
-    start_date: datetime | str = "2024-01-01T00:00:00Z"
-    lookback_days: float = 7
-    window_days: float = 7
+    start_date: datetime | str = settings.DEFAULT_START_DATE
+    lookback_days: float = settings.DEFAULT_LOOKBACK_DAYS
+    window_days: float = settings.DEFAULT_WINDOW_DAYS
     resources: Sequence[str] = RESOURCE_NAMES
     workspace_id: str | None = None
     include_private_calls: bool = False
