@@ -68,10 +68,11 @@ _shared_limiters: dict[tuple[str, float], RateLimiter] = {}
 _shared_limiters_lock = threading.Lock()
 
 
-def shared_rate_limiter(base_url: str, rate_per_second: float) -> RateLimiter:
-    """One limiter per Gong host and rate in this process: Gong's limit is per company."""
+def shared_rate_limiter(config: GongConfig) -> RateLimiter:
+    """One limiter per tenant (host and key) and rate in this process: Gong's limit is per company."""
     with _shared_limiters_lock:
-        key = (base_url, rate_per_second)
+        rate_per_second = config.rate_limit_per_second
+        key = (config.base_url, config.access_key or config.section, rate_per_second)
         if key not in _shared_limiters:
             _shared_limiters[key] = RateLimiter(rate_per_second)
         return _shared_limiters[key]
@@ -153,8 +154,11 @@ class GongClient:
         sleep: Callable[[float], None] = time.sleep,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
+        if not config.is_resolved():
+            config.resolve()  # built in code: validate it, and let dlt take it as given
+        config.check_credentials()
         self.config = config
-        self.limiter = limiter or shared_rate_limiter(config.base_url, config.rate_limit_per_second)
+        self.limiter = limiter or shared_rate_limiter(config)
         self.budget = budget or RequestBudget(config.daily_request_budget)
         self.stats = RequestStats()
         self._sleep = sleep
@@ -409,9 +413,9 @@ class GongClient:
 
 def _auth(config: GongConfig) -> httpx.Auth | tuple[str, str]:
     if config.bearer_token:
-        return _BearerAuth(config.bearer_token)
+        return _BearerAuth(str(config.bearer_token))
     assert config.access_key and config.access_key_secret
-    return httpx.BasicAuth(config.access_key, config.access_key_secret)
+    return httpx.BasicAuth(config.access_key, str(config.access_key_secret))
 
 
 class _BearerAuth(httpx.Auth):

@@ -1,104 +1,169 @@
-"""Connection settings, resolved the dlt way and checked before any request is sent."""
+"""The source's one configuration: every setting, its default and its check, written once.
+
+dlt resolves it from `[sources.gong]` in `.dlt/config.toml` / `.dlt/secrets.toml` and
+`SOURCES__GONG__*` environment variables, and injects it into `gong_source()`; a clone with
+`section="acme"` reads `[sources.acme]`. The CLI overlays only the flags that were given.
+`on_resolved` validates once, so a bad value fails before any request or file is created.
+"""
 
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
-from typing import Any
+import math
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
+import dlt
+import pendulum
 from dlt.common.configuration import configspec, resolve_configuration
-from dlt.common.configuration.exceptions import ConfigValueCannotBeCoercedException
+from dlt.common.configuration.exceptions import ConfigurationValueError, ConfigValueCannotBeCoercedException
 from dlt.common.configuration.specs import BaseConfiguration
 from dlt.common.typing import TSecretStrValue
 
 from . import settings
-from .errors import GongConfigError
+from .errors import GongConfigError, GongError
+from .timestamps import to_utc
 
-SECTION = ("sources", "gong")
-
-
-@dataclass(frozen=True)
-class GongConfig:
-    """Everything the client needs. Secrets are kept out of `repr` so they never reach a log."""
-
-    access_key: str | None = None
-    access_key_secret: str | None = field(default=None, repr=False)
-    bearer_token: str | None = field(default=None, repr=False)
-    base_url: str = settings.DEFAULT_BASE_URL
-    rate_limit_per_second: float = settings.DEFAULT_RATE_LIMIT_PER_SECOND
-    daily_request_budget: int = settings.DEFAULT_DAILY_REQUEST_BUDGET
-    max_retry_after_seconds: float = settings.DEFAULT_MAX_RETRY_AFTER_SECONDS
-    timeout_seconds: float = settings.DEFAULT_TIMEOUT_SECONDS
-    max_attempts: int = settings.DEFAULT_MAX_ATTEMPTS
-    backoff_initial_seconds: float = settings.BACKOFF_INITIAL_SECONDS
-    backoff_max_seconds: float = settings.BACKOFF_MAX_SECONDS
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "base_url", normalize_base_url(self.base_url))
-        if not self.bearer_token and not (self.access_key and self.access_key_secret):
-            missing = (
-                "SOURCES__GONG__ACCESS_KEY" if not self.access_key else "SOURCES__GONG__ACCESS_KEY_SECRET"
-            )
-            raise GongConfigError(
-                f"Gong credentials missing: set {missing} (or [sources.gong] access_key and "
-                "access_key_secret in .dlt/secrets.toml), or SOURCES__GONG__BEARER_TOKEN for OAuth"
-            )
-        if self.rate_limit_per_second <= 0:
-            raise GongConfigError("SOURCES__GONG__RATE_LIMIT_PER_SECOND must be greater than 0")
-        if self.daily_request_budget <= 0:
-            raise GongConfigError("SOURCES__GONG__DAILY_REQUEST_BUDGET must be greater than 0")
-        if self.max_attempts < 1:
-            raise GongConfigError("SOURCES__GONG__MAX_ATTEMPTS must be at least 1")
-
-    @property
-    def secrets(self) -> tuple[str, ...]:
-        """The values that must never appear in output (used by log and error scrubbing)."""
-        return tuple(s for s in (self.access_key_secret, self.bearer_token) if s)
-
-    @classmethod
-    def from_dlt(cls, **overrides: Any) -> GongConfig:
-        """Read `[sources.gong]` from env vars, .dlt/secrets.toml and .dlt/config.toml.
-
-        Explicit keyword arguments that are not None win over configured values.
-        """
-        try:
-            resolved = resolve_configuration(_GongSpec(), sections=SECTION, accept_partial=True)
-        except ConfigValueCannotBeCoercedException as error:
-            expected = getattr(error.hint, "__name__", error.hint)
-            raise GongConfigError(f"SOURCES__GONG__{error.field_name.upper()} must be a {expected}") from None
-        values = {name: getattr(resolved, name) for name in cls.__dataclass_fields__}
-        values.update({name: value for name, value in overrides.items() if value is not None})
-        return cls(**{name: value for name, value in values.items() if value is not None and value != ""})
-
-
-def configured_secrets() -> tuple[str, ...]:
-    """The configured secret values, for scrubbing output even when the config is invalid."""
-    try:
-        resolved = resolve_configuration(_GongSpec(), sections=SECTION, accept_partial=True)
-    except ConfigValueCannotBeCoercedException:
-        return ()
-    return tuple(str(v) for v in (resolved.access_key_secret, resolved.bearer_token) if v)
+DEFAULT_SECTION = "gong"
 
 
 @configspec
-class _GongSpec(BaseConfiguration):
-    """How dlt reads the settings: typed, and with the secrets marked so traces never hold them."""
+class GongConfig(BaseConfiguration):
+    """Connection, sync and pacing settings of one Gong tenant.
+
+    Lookback tiers (see README "Incremental loading"): every run re-reads `lookback_days`
+    before its high-water mark; at most every `deep_lookback_every_hours` a run re-reads the
+    last `deep_lookback_days` (late calls, late transcripts, post-call edits, deletions); and
+    each deep pass also reconciles the next slice of the last `reconcile_days`, so the whole
+    range is checked for deletions once every `reconcile_every_days`.
+    """
 
     access_key: str | None = None
     access_key_secret: TSecretStrValue | None = None
     bearer_token: TSecretStrValue | None = None
-    base_url: str | None = None
-    rate_limit_per_second: float | None = None
-    daily_request_budget: int | None = None
-    max_retry_after_seconds: float | None = None
-    timeout_seconds: float | None = None
-    max_attempts: int | None = None
-    backoff_initial_seconds: float | None = None
-    backoff_max_seconds: float | None = None
+    base_url: str = settings.DEFAULT_BASE_URL
+
+    start_date: str = "2024-01-01T00:00:00Z"
+    lookback_days: float = 0.125
+    deep_lookback_days: float = 4.0
+    deep_lookback_every_hours: float = 24.0
+    reconcile_days: float = 90.0
+    reconcile_every_days: float = 7.0
+    window_days: float = 7.0
+    workspace_id: str | None = None
+    primary_user_ids: list[str] | None = None
+    include_private_calls: bool = False
+
+    rate_limit_per_second: float = 3.0
+    daily_request_budget: int = 10_000
+    max_retry_after_seconds: float = 300.0
+    timeout_seconds: float = 60.0
+    max_attempts: int = 6
+    backoff_initial_seconds: float = 1.0
+    backoff_max_seconds: float = 60.0
+
+    # Where this config was read from, for error messages (`SOURCES__<SECTION>__<KEY>`).
+    section: ClassVar[str] = DEFAULT_SECTION
+    _POSITIVE: ClassVar[tuple[str, ...]] = (
+        "window_days",
+        "deep_lookback_every_hours",
+        "reconcile_every_days",
+        "rate_limit_per_second",
+        "daily_request_budget",
+        "timeout_seconds",
+        "max_attempts",
+    )
+    _NOT_NEGATIVE: ClassVar[tuple[str, ...]] = (
+        "lookback_days",
+        "deep_lookback_days",
+        "reconcile_days",
+        "max_retry_after_seconds",
+        "backoff_initial_seconds",
+        "backoff_max_seconds",
+    )
+
+    def on_resolved(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        """Check every value once; raise a one-line `GongConfigError` naming the setting."""
+        self.base_url = normalize_base_url(self.base_url, self.env_name("base_url"))
+        for name in self._POSITIVE + self._NOT_NEGATIVE:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                raise GongConfigError(f"{self.env_name(name)} must be a finite number, not {value!r}")
+            if value <= 0 if name in self._POSITIVE else value < 0:
+                bound = "greater than 0" if name in self._POSITIVE else "0 or more"
+                raise GongConfigError(f"{self.env_name(name)} must be {bound}, not {value!r}")
+        if max(self.window_days, self.deep_lookback_days, self.reconcile_days) > 36_500:
+            raise GongConfigError(f"{self.env_name('window_days')} and the lookbacks must be under 100 years")
+        self.start_at  # noqa: B018  (parses, or raises naming the setting)
+        if self.primary_user_ids is not None:
+            self.primary_user_ids = [str(u).strip() for u in self.primary_user_ids if str(u).strip()] or None
+
+    @property
+    def start_at(self) -> pendulum.DateTime:
+        """`start_date` as a UTC instant; a bare number is never taken for a date."""
+        text = str(self.start_date).strip()
+        name = self.env_name("start_date")
+        if text.replace(".", "", 1).lstrip("-").isdigit():
+            raise GongConfigError(f"{name} {text!r} is not a date: use ISO-8601, e.g. 2024-01-01")
+        try:
+            start = to_utc(text, name)
+        except GongError:
+            raise GongConfigError(f"{name} {text!r} is not a date: use ISO-8601, e.g. 2024-01-01") from None
+        if start > pendulum.now("UTC"):
+            raise GongConfigError(f"{name} {start.isoformat()} is in the future")
+        return start
+
+    def check_credentials(self) -> None:
+        """Credentials are needed only to talk to Gong (a caller may pass its own client)."""
+        if self.bearer_token or (self.access_key and self.access_key_secret):
+            return
+        missing = "access_key" if not self.access_key else "access_key_secret"
+        raise GongConfigError(
+            f"Gong credentials missing: set {self.env_name(missing)} (or [sources.{self.section}] "
+            f"access_key and access_key_secret in .dlt/secrets.toml), or {self.env_name('bearer_token')} "
+            "for OAuth"
+        )
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """The values that must never appear in output (used by log and error scrubbing)."""
+        return tuple(str(s) for s in (self.access_key_secret, self.bearer_token) if s)
+
+    def env_name(self, field: str) -> str:
+        return f"SOURCES__{self.section.upper()}__{field.upper()}"
+
+    @classmethod
+    def from_dlt(cls, section: str = DEFAULT_SECTION, **given: Any) -> GongConfig:
+        """Resolve `[sources.<section>]`; keyword arguments that are not None win (CLI flags)."""
+        config = cls()
+        config.section = section
+        explicit = {name: value for name, value in given.items() if value is not None}
+        try:
+            return resolve_configuration(config, sections=("sources", section), explicit_value=explicit)
+        except ConfigValueCannotBeCoercedException as error:
+            expected = getattr(error.hint, "__name__", error.hint)
+            raise GongConfigError(f"{config.env_name(error.field_name)} must be a {expected}") from None
+        except ConfigurationValueError as error:
+            raise GongConfigError(str(error).splitlines()[0]) from None
 
 
-def normalize_base_url(base_url: str) -> str:
+def configured_secrets(section: str = DEFAULT_SECTION) -> tuple[str, ...]:
+    """The configured secret values, for scrubbing output even when the config is invalid."""
+    found = []
+    for key in ("access_key_secret", "bearer_token"):
+        try:
+            value = dlt.secrets.get(f"sources.{section}.{key}")
+        except Exception:
+            value = None
+        if value:
+            found.append(str(value))
+    return tuple(found)
+
+
+def normalize_base_url(base_url: str, setting: str = "SOURCES__GONG__BASE_URL") -> str:
     """Accept `https://<tenant>.api.gong.io[/v2]`; refuse anything that cannot be Gong's API host.
 
     Plain http is allowed only to a loopback host (the local emulator), so credentials never
@@ -111,22 +176,20 @@ def normalize_base_url(base_url: str) -> str:
     host = parts.hostname or ""
     if parts.scheme not in ("http", "https") or not host:
         raise GongConfigError(
-            f"SOURCES__GONG__BASE_URL {text!r} is not a URL: use https://api.gong.io or your tenant "
+            f"{setting} {text!r} is not a URL: use https://api.gong.io or your tenant "
             "host such as https://us-12345.api.gong.io"
         )
     if parts.path or parts.query or parts.fragment or parts.username or parts.password:
         raise GongConfigError(
-            f"SOURCES__GONG__BASE_URL must be just the host (e.g. https://us-12345.api.gong.io), not {text!r}"
+            f"{setting} must be just the host (e.g. https://us-12345.api.gong.io), not {text!r}"
         )
     if _is_loopback(host):
         return text
     if parts.scheme != "https":
-        raise GongConfigError(
-            f"SOURCES__GONG__BASE_URL {text!r} uses plain http to a non-loopback host: use https"
-        )
+        raise GongConfigError(f"{setting} {text!r} uses plain http to a non-loopback host: use https")
     if host != "api.gong.io" and not host.endswith(".api.gong.io"):
         raise GongConfigError(
-            f"SOURCES__GONG__BASE_URL host {host!r} is not a Gong API host: expected api.gong.io or "
+            f"{setting} host {host!r} is not a Gong API host: expected api.gong.io or "
             "<tenant>.api.gong.io (Gong: Company Settings -> Ecosystem -> API shows yours)"
         )
     return text

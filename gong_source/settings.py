@@ -1,4 +1,4 @@
-"""Constants of the Gong API and the connector's defaults, in one place."""
+"""Constants of the Gong API: paths, page sizes, request vocabulary (settings live in config.py)."""
 
 DEFAULT_BASE_URL = "https://api.gong.io"
 
@@ -12,23 +12,6 @@ WORKSPACES_PATH = "/v2/workspaces"
 # Gong pages hold 100 items and take at most 100 callIds per filter (Airbyte verified 100 live).
 PAGE_SIZE = 100
 MAX_CALL_IDS_PER_REQUEST = 100
-
-# Gong's default company limits: 3 requests/s and 10,000 requests/day.
-DEFAULT_RATE_LIMIT_PER_SECOND = 3.0
-DEFAULT_DAILY_REQUEST_BUDGET = 10_000
-# A Retry-After longer than this means the daily quota is spent: stop instead of sleeping.
-DEFAULT_MAX_RETRY_AFTER_SECONDS = 300
-
-DEFAULT_TIMEOUT_SECONDS = 60.0
-DEFAULT_MAX_ATTEMPTS = 6
-BACKOFF_INITIAL_SECONDS = 1.0
-BACKOFF_MAX_SECONDS = 60.0
-
-# Calls appear minutes to hours after they start; each run re-reads this far back.
-DEFAULT_LOOKBACK_DAYS = 7
-# A pagination cursor expires about an hour after its first page, so windows stay short.
-DEFAULT_WINDOW_DAYS = 7
-DEFAULT_START_DATE = "2024-01-01T00:00:00Z"
 
 # Gong's request vocabulary (the actions validate against it before sending anything).
 DIRECTIONS = ("Inbound", "Outbound", "Conference", "Unknown")

@@ -1,307 +1,361 @@
-"""The Gong dlt source: calls, their details, parties, talk time and transcript sentences.
+"""The Gong dlt source: incremental by itself, one resource per table, 2 requests per 100 calls.
 
-Shape of one run over `[start_at, end_at)`:
+Shape of one run (the registry in `endpoints.py` says which endpoint feeds which table):
 
-    call_batches  (GET /v2/calls, window by window; not loaded itself)
-      ├── calls                   one row per call
-      ├── call_extensive          (POST /v2/calls/extensive by the batch's callIds; not loaded)
-      │     ├── call_details      call row + content/interaction/CRM/comment child tables
-      │     ├── parties
-      │     └── call_speakers
-      └── transcript_sentences    (POST /v2/calls/transcript by callIds, only calls not loaded yet)
-    users, workspaces             full refresh
+    call_pages         POST /v2/calls/extensive by date window, 100 calls a page (not loaded)
+      ├── calls, call_details, call_topics, ..., parties, call_speakers   one shaping per page
+      └── call_transcripts   POST /v2/calls/transcript, up to 100 call ids (not loaded)
+            └── transcript_sentences
+    user_pages -> users, workspace_pages -> workspaces     full refresh
 
-Every call-scoped table merges on `call_id`, so re-reading a window (the lookback) replaces a
-call's rows instead of duplicating them. Source state remembers the calls of recent windows
-(whether their transcript is loaded, and which calls existed, to notice deletions); dlt commits
-it in the same load package as the data, so a failed run never records work it did not load.
+`call_pages` plans its windows from source state (`sync.plan_windows`): each table's
+high-water mark minus the lookback, plus the deep and reconcile passes when due. dlt commits
+that state in the same load package as the data, so a failed run never records work it did
+not load, and `pipeline.run(gong_source())` twice costs what two `gong-pipeline run`s cost.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import logging
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import dlt
 import pandas  # noqa: F401  (eager import: pyarrow in a dlt worker thread can half-import it)
+import pendulum
 import pyarrow as pa
 from dlt.extract import DltResource
 
-from . import records, settings, tables
+from . import records, settings
+from .budget import DailyBudget
 from .client import GongClient
 from .config import GongConfig
-from .errors import GongConfigError
-from .timestamps import to_gong_filter, to_utc
+from .endpoints import ENDPOINTS, Endpoint, Scope, call_scoped_tables, table_names, window_endpoint
+from .errors import GongCursorExpiredError
+from .loaded import LoadedCalls
+from .sync import SyncState, Window, plan_windows
+from .tables import Table
+from .timestamps import to_gong_filter, to_utc, to_utc_or_none
 
-RESOURCE_NAMES = (
-    "calls",
-    "call_details",
-    "parties",
-    "call_speakers",
-    "transcript_sentences",
-    "users",
-    "workspaces",
-)
+logger = logging.getLogger(__name__)
+
+RESOURCE_NAMES = table_names(ENDPOINTS)
+
+
+class ShapedPage:
+    """A page of one endpoint's items, shaped into its tables once, on first use, by any thread."""
+
+    def __init__(self, endpoint: Endpoint, items: list[dict[str, Any]]) -> None:
+        self.endpoint = endpoint
+        self.items = items
+        self._tables: dict[str, pa.Table] | None = None
+        self._lock = threading.Lock()
+
+    def table(self, name: str) -> pa.Table | None:
+        with self._lock:
+            if self._tables is None:
+                self._tables = self.endpoint.shape(self.items)
+                self.items = []
+        return self._tables.get(name)
 
 
 @dataclass
-class CallBatch:
-    """Up to 100 calls of a listed window, or the remembered calls the window no longer lists."""
+class Removals:
+    """Calls deleted in Gong or made private: deletion markers for every call-scoped table."""
 
-    calls: list[dict[str, Any]] = field(default_factory=list)
-    deleted_call_ids: list[str] = field(default_factory=list)
+    call_ids: list[str]
+    tables: Sequence[Table]
 
-    @property
-    def call_ids(self) -> list[str]:
-        return [call["id"] for call in self.calls]
+    def table(self, name: str) -> pa.Table | None:
+        return next((t.deletion_markers(self.call_ids) for t in self.tables if t.name == name), None)
 
 
-@dlt.source(name="gong", max_table_nesting=0)
+@dataclass
+class TranscriptRequest:
+    """Up to 100 call ids (with their start, epoch seconds) whose transcript is wanted."""
+
+    call_ids: dict[str, float] = field(default_factory=dict)
+
+
+@dlt.source(name="gong", max_table_nesting=0, spec=GongConfig)
 def gong_source(
-    start_at: datetime | str = settings.DEFAULT_START_DATE,
-    end_at: datetime | str | None = None,
+    start_date: str = dlt.config.value,
+    lookback_days: float = dlt.config.value,
+    workspace_id: str | None = dlt.config.value,
+    primary_user_ids: list[str] | None = dlt.config.value,
+    include_private_calls: bool = dlt.config.value,
+    config: GongConfig = None,  # type: ignore[assignment]  (dlt injects the resolved spec)
     *,
     client: GongClient | None = None,
-    window_days: float = settings.DEFAULT_WINDOW_DAYS,
-    lookback_days: float = settings.DEFAULT_LOOKBACK_DAYS,
-    include_private_calls: bool = False,
-    workspace_id: str | None = None,
-    backfill_key: str | None = None,
-) -> Sequence[DltResource]:
-    """Load calls that started in `[start_at, end_at)` (default: until now) plus users and workspaces.
+    until: datetime | None = None,
+    max_windows: int | None = None,
+    backfill: tuple[datetime, datetime] | None = None,
+    endpoints: Sequence[Endpoint] = ENDPOINTS,
+) -> list[DltResource]:
+    """Gong calls, their details, parties, talk time, transcripts, users and workspaces.
 
-    `client` defaults to one built from `[sources.gong]` config and secrets. Long ranges are cut
-    into `window_days` windows so that no pagination cursor outlives its hour. `lookback_days`
-    says how far back the next run will re-read, so how long calls must be remembered.
-    A backfill (`backfill_key` set) records its progress under that key and leaves the
-    incremental high-water mark `loaded_until` where it is.
+    Every setting comes from `GongConfig` (`[sources.gong]`, `SOURCES__GONG__*`); the named
+    arguments override the configured values. `client` defaults to one built from the config,
+    its requests counted against the day's budget in the pipelines directory. `until` fixes
+    the end of the plan (default: now), `max_windows` reads only the first windows of it (the
+    runner commits one window per load), `backfill` reads a fixed range without moving the
+    high-water marks.
     """
-    client = client or GongClient(GongConfig.from_dlt())
-    start = to_utc(start_at, "start_at")
-    end = to_utc(end_at, "end_at") if end_at is not None else to_utc(datetime.now().astimezone())
-    if start >= end:
-        raise GongConfigError(f"start {start.isoformat()} must be before end {end.isoformat()}")
-    if window_days <= 0:
-        raise GongConfigError("SOURCES__GONG__WINDOW_DAYS must be greater than 0")
-    windows = split_windows(start, end, timedelta(days=window_days))
-    # The next incremental run re-lists calls from about `end - lookback`; older ones are done.
-    forget_before = end - timedelta(days=lookback_days + 1)
+    end = to_utc(until) if until is not None else pendulum.now("UTC")
+    connection = _Connection(config, client)
+    listing = window_endpoint(endpoints)
+    removable = call_scoped_tables(endpoints)
+    shared: dict[str, SyncState] = {}
 
-    @dlt.resource(selected=False)
-    def call_batches() -> Iterator[CallBatch]:
-        state = dlt.current.source_state()
-        recent = state.setdefault("recent_calls", {})
-        for window_start, window_end in windows:
-            yield from _list_window(
-                client, recent, window_start, window_end, workspace_id, include_private_calls
+    @dlt.resource(name=listing.name, selected=False)
+    def call_pages() -> Iterator[Any]:
+        state = shared.setdefault("state", SyncState(dlt.current.source_state()))
+        selected = set(dlt.current.source().selected_resources)
+        wanted = [n for n in table_names(endpoints, Scope.WINDOW, Scope.CALLS) if n in selected]
+        full = {t.name for t in removable} <= selected
+        plan = plan_windows(state, config, end, wanted, full=full, backfill=backfill)
+        windows = plan.windows[:max_windows] if max_windows else plan.windows
+        reader = _WindowReader(connection.get(), config, listing, removable, state, selected, full)
+        try:
+            for index, window in enumerate(windows):
+                yield from reader.read(window)
+                if index == len(plan) - 1:
+                    yield from reader.retry_pending(end)
+                state.apply(window)
+        finally:
+            connection.save_budget()
+
+    resources: list[DltResource] = [call_pages]
+    for endpoint in endpoints:
+        if endpoint.scope is Scope.CALLS:
+            fetcher = dlt.transformer(
+                _call_fetcher(endpoint, connection, shared),
+                data_from=call_pages,
+                name=endpoint.name,
+                selected=False,
+                parallelized=True,
             )
-            if backfill_key:
-                state.setdefault("backfills", {})[backfill_key] = window_end.isoformat()
-            elif (previous := state.get("loaded_until")) is None or to_utc(previous) < window_end:
-                state["loaded_until"] = window_end.isoformat()
-        _forget_before(recent, forget_before)
+        elif endpoint.scope is Scope.SNAPSHOT:
+            fetcher = dlt.resource(
+                _snapshot_fetcher(endpoint, connection), name=endpoint.name, selected=False
+            )
+        else:
+            fetcher = call_pages
+        resources.append(fetcher) if fetcher is not call_pages else None
+        resources.extend(_table_resource(table, fetcher) for table in endpoint.tables)
+    return resources
 
-    @dlt.transformer(data_from=call_batches, **tables.CALLS.resource_hints())
-    def calls(batch: CallBatch) -> Iterator[pa.Table]:
-        yield tables.CALLS.to_arrow(records.call_row(call) for call in batch.calls)
-        if batch.deleted_call_ids:
-            yield tables.CALLS.deletion_markers(batch.deleted_call_ids)
 
-    @dlt.transformer(data_from=call_batches, selected=False, parallelized=True)
-    def call_extensive(batch: CallBatch) -> Iterator[ExtensiveBatch]:
-        extensive: list[dict[str, Any]] = []
-        if batch.calls:
-            body = {
-                "filter": {"callIds": batch.call_ids},
-                "contentSelector": settings.EXTENSIVE_CONTENT_SELECTOR,
+def _table_resource(table: Table, parent: DltResource) -> DltResource:
+    def rows(item: Any) -> Iterator[pa.Table]:
+        data = item.table(table.name) if isinstance(item, ShapedPage | Removals) else None
+        if data is not None and data.num_rows:
+            yield data
+
+    return dlt.transformer(rows, data_from=parent, **table.resource_hints())
+
+
+def _call_fetcher(
+    endpoint: Endpoint, connection: _Connection, shared: dict[str, SyncState]
+) -> Callable[[Any], Iterator[Any]]:
+    def fetch(item: Any) -> Iterator[Any]:
+        if isinstance(item, Removals):
+            yield item
+        elif isinstance(item, TranscriptRequest):
+            body = {"filter": {"callIds": list(item.call_ids)}}
+            found = connection.get().fetch_all(
+                endpoint.method, endpoint.path, items_key=endpoint.items_key, json=body
+            )
+            with_sentences = {
+                records.text(t.get("callId"))
+                for t in found
+                if any(
+                    records.items(s.get("sentences"))
+                    for s in records.items(t.get("transcript"))
+                    if isinstance(s, dict)
+                )
             }
-            extensive = client.fetch_all("POST", settings.CALLS_EXTENSIVE_PATH, json=body, items_key="calls")
-        yield ExtensiveBatch(extensive, batch.deleted_call_ids)
+            shared["state"].transcripts_asked(item.call_ids, with_sentences)
+            yield ShapedPage(endpoint, [t for t in found if records.text(t.get("callId")) in with_sentences])
 
-    @dlt.transformer(data_from=call_extensive, name="call_details")
-    def call_details(result: ExtensiveBatch) -> Iterator[Any]:
-        yield from result.tables(*tables.CALL_DETAIL_TABLES)
+    return fetch
 
-    @dlt.transformer(data_from=call_extensive, **tables.PARTIES.resource_hints())
-    def parties(result: ExtensiveBatch) -> Iterator[Any]:
-        yield from result.tables(tables.PARTIES)
 
-    @dlt.transformer(data_from=call_extensive, **tables.CALL_SPEAKERS.resource_hints())
-    def call_speakers(result: ExtensiveBatch) -> Iterator[Any]:
-        yield from result.tables(tables.CALL_SPEAKERS)
+def _snapshot_fetcher(endpoint: Endpoint, connection: _Connection) -> Callable[[], Iterator[ShapedPage]]:
+    def fetch() -> Iterator[ShapedPage]:
+        try:
+            items = connection.get().fetch_all(endpoint.method, endpoint.path, items_key=endpoint.items_key)
+            yield ShapedPage(endpoint, items)
+        finally:
+            connection.save_budget()
 
-    @dlt.transformer(
-        data_from=call_batches, parallelized=True, **tables.TRANSCRIPT_SENTENCES.resource_hints()
-    )
-    def transcript_sentences(batch: CallBatch) -> Iterator[pa.Table]:
-        recent = dlt.current.source_state().setdefault("recent_calls", {})
-        wanted = [call_id for call_id in batch.call_ids if not _transcript_loaded(recent, call_id)]
-        if wanted:
-            body = {"filter": {"callIds": wanted}}
-            transcripts = client.fetch_all(
-                "POST", settings.CALLS_TRANSCRIPT_PATH, json=body, items_key="callTranscripts"
-            )
-            yield tables.TRANSCRIPT_SENTENCES.from_columns(records.transcript_columns(transcripts))
-            for transcript in transcripts:
-                _mark_transcript_loaded(recent, records.text(transcript.get("callId")))
-        if batch.deleted_call_ids:
-            yield tables.TRANSCRIPT_SENTENCES.deletion_markers(batch.deleted_call_ids)
+    return fetch
 
-    @dlt.resource(**tables.USERS.resource_hints())
-    def users() -> Iterator[pa.Table]:
-        found = client.fetch_all("GET", settings.USERS_PATH, items_key="users")
-        yield tables.USERS.to_arrow(records.user_row(user) for user in found)
 
-    @dlt.resource(**tables.WORKSPACES.resource_hints())
-    def workspaces() -> Iterator[pa.Table]:
-        body = client.get(settings.WORKSPACES_PATH) or {}
-        yield tables.WORKSPACES.to_arrow(
-            records.workspace_row(w) for w in records.items(body.get("workspaces"))
+class _Connection:
+    """The source's Gong client: the caller's, or one built on first use with the day's budget."""
+
+    def __init__(self, config: GongConfig, client: GongClient | None) -> None:
+        self.config = config
+        self._client = client
+        self._budget: DailyBudget | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> GongClient:
+        with self._lock:
+            if self._client is None:
+                self.config.check_credentials()
+                self._budget = DailyBudget.for_pipeline(dlt.current.pipeline(), self.config)
+                self._client = GongClient(self.config, budget=self._budget.budget)
+            return self._client
+
+    def save_budget(self) -> None:
+        if self._budget is not None:
+            self._budget.save()
+
+
+class _WindowReader:
+    """Lists one window completely, page by page, and says what to load, ask and remove."""
+
+    def __init__(
+        self,
+        client: GongClient,
+        config: GongConfig,
+        listing: Endpoint,
+        removable: Sequence[Table],
+        state: SyncState,
+        selected: set[str],
+        full: bool,
+    ) -> None:
+        self.client, self.config, self.listing, self.state = client, config, listing, state
+        self.removable = removable
+        self.full = full
+        self.transcripts = "transcript_sentences" in selected
+        self.loaded = LoadedCalls()
+        self.asked: set[str] = set()
+
+    def read(self, window: Window) -> Iterator[Any]:
+        content = window.kind.loads_content
+        have_sentences = (
+            self.loaded.with_sentences(window.start, window.end) if content and self.transcripts else set()
         )
+        known = (
+            self.loaded.in_window(
+                window.start, window.end, self.config.workspace_id, self.config.primary_user_ids
+            )
+            if self.full
+            else set()
+        )
+        listed: set[str] = set()
+        private: set[str] = set()
+        wanted = TranscriptRequest()
+        for page in self._pages(window):
+            kept = []
+            for call in page:
+                meta = records.section(call.get("metaData"))
+                call_id = records.required_id(meta, "id", "call")
+                if records.boolean(meta.get("isPrivate")) and not self.config.include_private_calls:
+                    private.add(call_id)
+                    continue
+                listed.add(call_id)
+                kept.append(call)
+                if (
+                    content
+                    and self.transcripts
+                    and call_id not in have_sentences
+                    and call_id not in self.asked
+                ):
+                    wanted.call_ids[call_id] = _epoch(meta.get("started"), call_id)
+            if content and kept:
+                yield ShapedPage(self.listing, kept)
+            if len(wanted.call_ids) >= settings.MAX_CALL_IDS_PER_REQUEST:
+                yield self._ask(wanted)
+                wanted = TranscriptRequest()
+        if wanted.call_ids:
+            yield self._ask(wanted)
+        if self.full:
+            removed = self._removed(window, known, listed, private)
+            if removed:
+                self.state.forget_transcripts(removed)
+                yield Removals(sorted(removed), self.removable)
 
-    return (
-        call_batches,
-        calls,
-        call_extensive,
-        call_details,
-        parties,
-        call_speakers,
-        transcript_sentences,
-        users,
-        workspaces,
-    )
+    def retry_pending(self, until: datetime) -> Iterator[TranscriptRequest]:
+        """Transcripts that came back empty or missing, asked again until the deep lookback ends."""
+        if not self.transcripts:
+            return
+        self.state.forget_transcripts(
+            older_than=until - pendulum.duration(days=self.config.deep_lookback_days)
+        )
+        pending = {c: s for c, s in self.state.pending_transcripts().items() if c not in self.asked}
+        ids = list(pending)
+        for first in range(0, len(ids), settings.MAX_CALL_IDS_PER_REQUEST):
+            batch = ids[first : first + settings.MAX_CALL_IDS_PER_REQUEST]
+            yield self._ask(TranscriptRequest({c: pending[c] for c in batch}))
 
+    def _ask(self, request: TranscriptRequest) -> TranscriptRequest:
+        self.asked.update(request.call_ids)
+        return request
 
-@dataclass
-class ExtensiveBatch:
-    """The /v2/calls/extensive items of one CallBatch, shared by the tables they feed."""
+    def _filter(self, window: Window) -> dict[str, Any]:
+        flt: dict[str, Any] = {
+            "fromDateTime": to_gong_filter(window.start),
+            "toDateTime": to_gong_filter(window.end),
+        }
+        if self.config.workspace_id:
+            flt["workspaceId"] = self.config.workspace_id
+        if self.config.primary_user_ids:
+            flt["primaryUserIds"] = list(self.config.primary_user_ids)
+        return flt
 
-    calls: list[dict[str, Any]]
-    deleted_call_ids: list[str]
+    def _pages(self, window: Window) -> Iterator[list[dict[str, Any]]]:
+        """Every page of the window; re-read once if Gong served fewer calls than it counted
+        (an offset cursor skips one when a call is deleted between pages) or a cursor expired.
+        A page served twice merges onto itself."""
+        body = {"filter": self._filter(window), **(self.listing.body if window.kind.loads_content else {})}
+        for attempt in (1, 2):
+            served, total = 0, None
+            try:
+                for page in self.client.paginate(
+                    self.listing.method, self.listing.path, items_key=self.listing.items_key, json=body
+                ):
+                    total = page.records.get("totalRecords") if total is None else total
+                    served += len(page.items)
+                    yield page.items
+            except GongCursorExpiredError:
+                if attempt == 2:
+                    raise
+                continue
+            if not (isinstance(total, int) and served < total):
+                return
 
-    def tables(self, *targets: tables.Table) -> Iterator[Any]:
-        """Each target's rows, then its deletion markers, each routed to its own table.
-
-        Listed calls missing from Gong's answer keep their rows until a later run has them.
-        """
-        shaped = [records.extensive_rows(call) for call in self.calls]
-        for table in targets:
-            rows = [row for call_rows in shaped for row in call_rows.get(table.name, ())]
-            yield _marked(table, table.to_arrow(rows))
-            if self.deleted_call_ids:
-                yield _marked(table, table.deletion_markers(self.deleted_call_ids))
-
-
-def split_windows(start: datetime, end: datetime, size: timedelta) -> list[tuple[datetime, datetime]]:
-    """`[start, end)` as consecutive half-open windows of at most `size`."""
-    windows = []
-    while start < end:
-        windows.append((start, min(start + size, end)))
-        start = windows[-1][1]
-    return windows
-
-
-def _marked(table: tables.Table, data: pa.Table) -> Any:
-    """Route an Arrow table of a multi-table resource to its own table, keys and disposition."""
-    hints = table.resource_hints()
-    return dlt.mark.with_hints(
-        data,
-        dlt.mark.make_hints(
-            table_name=hints["name"],
-            primary_key=hints["primary_key"],
-            merge_key=hints.get("merge_key"),
-            write_disposition=hints["write_disposition"],
-            columns=hints.get("columns"),
-        ),
-        create_table_variant=True,
-    )
-
-
-# -- the window listing ----------------------------------------------------------------------------
-# `recent_calls` in source state: call_id -> [earliest, latest, transcript_loaded] where earliest
-# and latest are the epoch seconds of the call's scheduled/started instants (Gong filters web
-# conferences by schedule, other calls by start, so membership of a window is only certain when
-# both fall inside it).
-
-
-def _list_window(
-    client: GongClient,
-    recent: dict[str, list[Any]],
-    start: datetime,
-    end: datetime,
-    workspace_id: str | None,
-    include_private_calls: bool,
-) -> Iterator[CallBatch]:
-    """The window's calls in batches of 100, then the remembered calls that no longer exist.
-
-    The listing is completed before anything is yielded, so a call deleted while the window is
-    paged never reaches the tables; memory is bounded by one window's call metadata.
-    """
-    calls = _complete_listing(client, start, end, workspace_id, include_private_calls)
-    gone = _inside(recent, start, end) - {call["id"] for call in calls}
-    for call_id in gone:
-        recent.pop(call_id, None)
-    for call in calls:
-        _remember(recent, call["id"], call)
-    for first in range(0, len(calls), settings.MAX_CALL_IDS_PER_REQUEST):
-        yield CallBatch(calls=calls[first : first + settings.MAX_CALL_IDS_PER_REQUEST])
-    if gone:
-        yield CallBatch(deleted_call_ids=sorted(gone))
-
-
-def _complete_listing(
-    client: GongClient,
-    start: datetime,
-    end: datetime,
-    workspace_id: str | None,
-    include_private_calls: bool,
-) -> list[dict[str, Any]]:
-    """Every call of the window once (see `GongClient.fetch_all` for how shifts are caught).
-
-    Private calls count as absent unless asked for, so a call made private after it was
-    loaded is removed like a deleted one.
-    """
-    params = {"fromDateTime": to_gong_filter(start), "toDateTime": to_gong_filter(end)}
-    if workspace_id:
-        params["workspaceId"] = workspace_id
-    listed: dict[str, dict[str, Any]] = {}
-    for meta in client.fetch_all("GET", settings.CALLS_PATH, params=params, items_key="calls"):
-        call_id = records.required_id(meta, "id", "call")
-        if include_private_calls or not records.boolean(meta.get("isPrivate")):
-            listed[call_id] = {**meta, "id": call_id}
-    return list(listed.values())
-
-
-def _remember(recent: dict[str, list[Any]], call_id: str, meta: dict[str, Any]) -> None:
-    instants = [
-        int(to_utc(meta[key], f"call {call_id} {key}").timestamp())
-        for key in ("scheduled", "started")
-        if meta.get(key) not in (None, "")
-    ] or [0]
-    previous = recent.get(call_id)
-    recent[call_id] = [min(instants), max(instants), previous[2] if previous else 0]
+    def _removed(self, window: Window, known: set[str], listed: set[str], private: set[str]) -> set[str]:
+        """Deletions only from evidence: stored in this scope, absent from a non-empty listing,
+        and not returned by Gong when asked by id; plus stored calls now private."""
+        gone = known - listed - private
+        if gone and not listed and not private:
+            logger.warning(
+                "%s: Gong listed no calls for a window that holds %d stored calls; nothing deleted",
+                window.describe(),
+                len(known),
+            )
+            return set()
+        confirmed = set(gone)
+        ids = sorted(gone)
+        for first in range(0, len(ids), settings.MAX_CALL_IDS_PER_REQUEST):
+            body = {"filter": {"callIds": ids[first : first + settings.MAX_CALL_IDS_PER_REQUEST]}}
+            for call in self.client.fetch_all(
+                self.listing.method, self.listing.path, items_key=self.listing.items_key, json=body
+            ):
+                meta = records.section(call.get("metaData"))
+                call_id = records.text(meta.get("id"))
+                if not (records.boolean(meta.get("isPrivate")) and not self.config.include_private_calls):
+                    confirmed.discard(call_id or "")
+        return confirmed | (private & known)
 
 
-def _inside(recent: dict[str, list[Any]], start: datetime, end: datetime) -> set[str]:
-    lo, hi = start.timestamp(), end.timestamp()
-    return {call_id for call_id, (earliest, latest, _) in recent.items() if lo <= earliest and latest < hi}
-
-
-def _forget_before(recent: dict[str, list[Any]], start: datetime) -> None:
-    """Drop calls no later window will list again, so state stays small."""
-    cutoff = start.timestamp()
-    for call_id in [c for c, (_, latest, _) in recent.items() if latest < cutoff]:
-        del recent[call_id]
-
-
-def _transcript_loaded(recent: dict[str, list[Any]], call_id: str) -> bool:
-    entry = recent.get(call_id)
-    return bool(entry and entry[2])
-
-
-def _mark_transcript_loaded(recent: dict[str, list[Any]], call_id: str | None) -> None:
-    entry = recent.get(call_id) if call_id else None
-    if entry:
-        entry[2] = 1
+def _epoch(value: Any, call_id: str) -> float:
+    started = to_utc_or_none(value, f"call {call_id} started")
+    return started.timestamp() if started else 0.0

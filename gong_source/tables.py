@@ -59,7 +59,18 @@ class Table:
         return hints
 
     def to_arrow(self, rows: Iterable[Mapping[str, Any]]) -> pa.Table:
-        return pa.Table.from_pylist(list(rows), schema=self.schema)
+        """Rows as a typed Arrow table; a key the table does not have is a bug, not a NULL."""
+        listed = list(rows)
+        allowed = self._allowed_keys
+        for row in listed:
+            if not allowed.issuperset(row):
+                unknown = sorted(set(row) - allowed)
+                raise KeyError(f"table {self.name} has no column(s) {', '.join(unknown)}")
+        return pa.Table.from_pylist(listed, schema=self.schema)
+
+    @cached_property
+    def _allowed_keys(self) -> frozenset[str]:
+        return frozenset(self.schema.names)
 
     def from_columns(self, columns: Mapping[str, list[Any]]) -> pa.Table:
         """Build from column lists (the fast path for sentences); `_deleted` is left NULL."""
@@ -67,6 +78,14 @@ class Table:
             length = len(next(iter(columns.values()))) if columns else 0
             columns = {**columns, DELETED_COLUMN: pa.nulls(length, BOOL)}
         return pa.Table.from_pydict(dict(columns), schema=self.schema)
+
+    def with_markers_for_missing(self, data: pa.Table, call_ids: Iterable[str]) -> pa.Table:
+        """`data` plus deletion markers for the calls that have no row in it."""
+        if not self.call_scoped:
+            return data
+        present = set(data.column("call_id").to_pylist()) if data.num_rows else set()
+        missing = [call_id for call_id in dict.fromkeys(call_ids) if call_id not in present]
+        return pa.concat_tables([data, self.deletion_markers(missing)]) if missing else data
 
     def deletion_markers(self, call_ids: Iterable[str]) -> pa.Table:
         """Rows that make dlt delete every row of these calls and store nothing themselves."""

@@ -15,14 +15,13 @@ from typing import Any
 os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 
 import dlt
-from dlt.common.configuration.exceptions import ConfigValueCannotBeCoercedException
 
 from gong_source import RESOURCE_NAMES, GongConfig
 from gong_source.config import configured_secrets
 from gong_source.errors import GongConfigError
 
 from . import demo as demo_module
-from .runner import RunOptions, backfill, exit_message, run
+from .runner import RunOptions, backfill, describe_plan, exit_message, run
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -40,7 +39,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return 0
         options = _options(args)
-        config = _gong_config()
+        config = _gong_config(args)
+        if args.command == "run" and args.plan:
+            describe_plan(options, config, lambda line: print(line, flush=True))
+            return 0
         if args.command == "run":
             summary = run(options, config, progress)
         else:
@@ -56,38 +58,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def _gong_config() -> GongConfig:
+# Flags that set a `GongConfig` field; a flag not given leaves the configured value alone.
+_SOURCE_FLAGS = {
+    "start_date": "start_date",
+    "lookback_days": "lookback_days",
+    "deep_lookback_days": "deep_lookback_days",
+    "window_days": "window_days",
+    "workspace": "workspace_id",
+    "include_private": "include_private_calls",
+}
+# Flags that set a job option, with the dlt config key that holds it otherwise.
+_JOB_FLAGS = {
+    "destination": ("destination", "pipeline.destination"),
+    "duckdb": ("duckdb_path", "pipeline.duckdb_path"),
+    "dataset": ("dataset_name", "pipeline.dataset_name"),
+}
+
+
+def _gong_config(args: argparse.Namespace) -> GongConfig:
+    given = {field: getattr(args, flag) for flag, field in _SOURCE_FLAGS.items()}
     try:
-        return GongConfig.from_dlt()
+        return GongConfig.from_dlt(**given)
     except GongConfigError as error:
         if "credentials missing" in str(error):
             raise GongConfigError(f"{error}; or try `gong-pipeline demo` (no Gong account needed)") from None
         raise
 
 
-# Settings a flag can override: (flag attribute, dlt config key, type dlt coerces env strings to).
-_CONFIGURED = {
-    "destination": ("destination", "pipeline.destination", str),
-    "duckdb_path": ("duckdb", "pipeline.duckdb_path", str),
-    "dataset_name": ("dataset", "pipeline.dataset_name", str),
-    "start_date": ("start_date", "sources.gong.start_date", str),
-    "lookback_days": ("lookback_days", "sources.gong.lookback_days", float),
-    "window_days": ("window_days", "sources.gong.window_days", float),
-    "workspace_id": ("workspace", "sources.gong.workspace_id", str),
-    "include_private_calls": ("include_private", "sources.gong.include_private_calls", bool),
-}
-
-
 def _options(args: argparse.Namespace) -> RunOptions:
     """Flags win over env vars and `.dlt/config.toml`, which win over RunOptions' defaults."""
     values: dict[str, Any] = {}
-    for option, (flag, key, kind) in _CONFIGURED.items():
-        value = getattr(args, flag) or None  # store_true flags are False when not given
+    for flag, (option, key) in _JOB_FLAGS.items():
+        value = getattr(args, flag)
         if value is None:
-            try:
-                value = dlt.config.get(key, kind)
-            except ConfigValueCannotBeCoercedException:
-                raise GongConfigError(f"{key.upper().replace('.', '__')} must be a {kind.__name__}") from None
+            value = dlt.config.get(key, str)
         if value is not None:
             values[option] = value
     resources = [r.strip() for r in args.resources.split(",") if r.strip()] if args.resources else None
@@ -115,16 +119,24 @@ def _parser() -> argparse.ArgumentParser:
     load_flags.add_argument("--duckdb", metavar="PATH", help="DuckDB file (default from config)")
     load_flags.add_argument("--dataset", help="dataset / schema for the raw tables (default: gong)")
     load_flags.add_argument("--start-date", help="first run starts here (ISO-8601)")
-    load_flags.add_argument("--lookback-days", type=float, help="re-read this many days each run (default 7)")
+    load_flags.add_argument(
+        "--lookback-days", type=float, help="re-read this many days before the mark each run"
+    )
+    load_flags.add_argument("--deep-lookback-days", type=float, help="days the daily deep pass re-reads")
     load_flags.add_argument("--window-days", type=float, help="days per window and commit (default 7)")
     load_flags.add_argument("--resources", help=f"comma list of: {', '.join(RESOURCE_NAMES)}")
     load_flags.add_argument("--workspace", help="only calls of this workspace id")
-    load_flags.add_argument("--include-private", action="store_true", help="also load private calls")
+    load_flags.add_argument(
+        "--include-private", action="store_true", default=None, help="also load private calls"
+    )
     load_flags.add_argument("--skip-dbt", action="store_true", help="load only; do not build dbt models")
     load_flags.add_argument("--pipelines-dir", help="dlt working dir (default ~/.dlt/pipelines)")
     load_flags.add_argument("--progress", action="store_true", help="progress lines even when not a tty")
     load_flags.add_argument("--quiet", action="store_true", help="only the summary line")
-    commands.add_parser("run", parents=[load_flags], help="incremental load, then dbt build")
+    run_parser = commands.add_parser("run", parents=[load_flags], help="incremental load, then dbt build")
+    run_parser.add_argument(
+        "--plan", action="store_true", help="print the windows a run would read; send nothing"
+    )
     backfill_parser = commands.add_parser("backfill", parents=[load_flags], help="load a historical range")
     backfill_parser.add_argument("--start", required=True, help="range start (ISO-8601)")
     backfill_parser.add_argument("--end", required=True, help="range end, exclusive (ISO-8601)")

@@ -45,13 +45,9 @@ def demo(
             access_key=emulator.access_key,
             access_key_secret=emulator.access_key_secret,
             base_url=emulator.base_url,
+            start_date=spec.start.isoformat(),
         )
-        options = RunOptions(
-            duckdb_path=str(path),
-            pipeline_name="gong_demo",
-            pipelines_dir=work,
-            start_date=spec.start,
-        )
+        options = RunOptions(duckdb_path=str(path), pipeline_name="gong_demo", pipelines_dir=work)
         summary = run(options, config, progress)
     print(summary.line())
     _print_what_landed(path, options.dataset_name)

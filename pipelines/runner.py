@@ -1,19 +1,19 @@
-"""The scheduled job: plan windows from state, load them one by one, then build the dbt models.
+"""The scheduled job: commit window by window, then build the dbt models.
 
-Each window is its own `pipeline.run`, so its data and its state (the high-water mark, the
-calls remembered for the lookback) commit together or not at all. A run that dies part-way
-keeps every finished window, and the next run starts where the last committed one ended.
+The source plans its own windows (`gong_source.sync`); the job's part is to commit each one
+as its own `pipeline.run`, so its data and its state (the high-water marks, the pass progress)
+commit together or not at all. A run that dies part-way keeps every finished window, and the
+next run starts where the last committed one ended.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +21,12 @@ import dlt
 import pendulum
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from gong_source import RESOURCE_NAMES, GongClient, GongConfig, RequestBudget, gong_source, settings
+from gong_source import RESOURCE_NAMES, GongClient, GongConfig, gong_source
+from gong_source.budget import DailyBudget
+from gong_source.endpoints import ENDPOINTS, Scope, call_scoped_tables, table_names, window_endpoint
 from gong_source.errors import GongConfigError, GongError, redact
-from gong_source.settings import CALLS_PATH, PAGE_SIZE
-from gong_source.source import split_windows
+from gong_source.settings import PAGE_SIZE
+from gong_source.sync import Plan, SyncState, WindowKind, plan_windows, split
 from gong_source.timestamps import to_gong_filter, to_utc
 
 from . import dbt_runner
@@ -32,25 +34,20 @@ from . import dbt_runner
 PIPELINE_NAME = "gong"
 DEFAULT_DATASET = "gong"
 DEFAULT_DUCKDB_PATH = "gong_warehouse.duckdb"
-FULL_REFRESH_RESOURCES = ("users", "workspaces")
-CALL_RESOURCES = tuple(name for name in RESOURCE_NAMES if name not in FULL_REFRESH_RESOURCES)
+SNAPSHOT_RESOURCES = table_names(ENDPOINTS, Scope.SNAPSHOT)
+CALL_RESOURCES = table_names(ENDPOINTS, Scope.WINDOW, Scope.CALLS)
 
 
 @dataclass
 class RunOptions:
-    """What a run loads and where; the CLI fills it from flags and `.dlt/config.toml`."""
+    """Where a run loads and what it selects; Gong's own settings live in `GongConfig`."""
 
     destination: str = "duckdb"
     duckdb_path: str = DEFAULT_DUCKDB_PATH
     dataset_name: str = DEFAULT_DATASET
     pipeline_name: str = PIPELINE_NAME
     pipelines_dir: str | None = None
-    start_date: datetime | str = settings.DEFAULT_START_DATE
-    lookback_days: float = settings.DEFAULT_LOOKBACK_DAYS
-    window_days: float = settings.DEFAULT_WINDOW_DAYS
     resources: Sequence[str] = RESOURCE_NAMES
-    workspace_id: str | None = None
-    include_private_calls: bool = False
     run_dbt: bool = True
 
     def __post_init__(self) -> None:
@@ -59,16 +56,11 @@ class RunOptions:
             raise GongConfigError(
                 f"unknown resource(s) {', '.join(unknown)}: choose from {', '.join(RESOURCE_NAMES)}"
             )
-        try:
-            self.start_date = to_utc(self.start_date, "start date")
-        except GongError:
-            raise GongConfigError(
-                f"start date {self.start_date!r} is not a date: use ISO-8601, e.g. 2024-01-01"
-            ) from None
-        if self.start_date > pendulum.now("UTC"):
-            raise GongConfigError(f"start date {self.start_date.isoformat()} is in the future")
-        if self.lookback_days < 0 or self.window_days <= 0:
-            raise GongConfigError("lookback days must be >= 0 and window days > 0")
+
+    @property
+    def full(self) -> bool:
+        """Every call-scoped table selected: only then are deletions and deep passes applied."""
+        return {t.name for t in call_scoped_tables()} <= set(self.resources)
 
 
 @dataclass
@@ -89,6 +81,9 @@ class RunSummary:
         for table, count in counts.items():
             self.rows[table] = self.rows.get(table, 0) + count
 
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
     def line(self) -> str:
         rows = " ".join(f"{table}={count}" for table, count in sorted(self.rows.items())) or "no rows"
         return (
@@ -101,18 +96,15 @@ class RunSummary:
 Progress = Callable[[str], None]
 
 
-def run(options: RunOptions, config: GongConfig, progress: Progress = print) -> RunSummary:
-    """Incremental load: from the last loaded window end minus the lookback, up to now."""
+def run(
+    options: RunOptions, config: GongConfig, progress: Progress = print, until: datetime | None = None
+) -> RunSummary:
+    """Incremental load: every window the source plans up to `until` (now), one commit each."""
     pipeline = make_pipeline(options)
     finish_pending(pipeline)
-    loaded_until = _state(pipeline).get("loaded_until")
-    end = pendulum.now("UTC")
-    start = (
-        to_utc(loaded_until) - timedelta(days=options.lookback_days) if loaded_until else options.start_date
-    )
-    windows = split_windows(start, end, timedelta(days=options.window_days))
     with _gong_client(pipeline, config) as client:
-        return _load_windows("run", pipeline, options, client, windows, progress)
+        end = to_utc(until) if until is not None else pendulum.now("UTC")
+        return _load_windows("run", pipeline, options, config, client, end, progress)
 
 
 def backfill(
@@ -124,41 +116,66 @@ def backfill(
         raise GongConfigError("backfill --start must be before --end")
     pipeline = make_pipeline(options)
     finish_pending(pipeline)
-    windows = split_windows(start, end, timedelta(days=options.window_days))
-    done_until = _state(pipeline).get("backfills", {}).get(_backfill_key(start, end))
-    remaining = [w for w in windows if done_until is None or w[0] >= to_utc(done_until)]
     with _gong_client(pipeline, config) as client:
+        remaining = plan(pipeline, options, config, end, backfill=(start, end))
         if remaining:
             progress(estimate_backfill(client, remaining, options))
         return _load_windows(
-            "backfill",
-            pipeline,
-            options,
-            client,
-            remaining,
-            progress,
-            backfill_key=_backfill_key(start, end),
-            windows_total=len(windows),
+            "backfill", pipeline, options, config, client, end, progress, backfill_range=(start, end)
         )
 
 
-def estimate_backfill(
-    client: GongClient, windows: list[tuple[datetime, datetime]], options: RunOptions
-) -> str:
-    """Requests and time a backfill will take, from one probe of how many calls the range holds."""
-    probe = client.get(
-        CALLS_PATH,
-        {"fromDateTime": to_gong_filter(windows[0][0]), "toDateTime": to_gong_filter(windows[-1][1])},
+def plan(
+    pipeline: dlt.Pipeline,
+    options: RunOptions,
+    config: GongConfig,
+    until: datetime,
+    backfill: tuple[datetime, datetime] | None = None,
+) -> Plan:
+    """The windows the source would read now, from the pipeline's committed state."""
+    wanted = [r for r in options.resources if r in CALL_RESOURCES]
+    state = SyncState(pipeline.state.get("sources", {}).get(pipeline.default_schema_name or "gong", {}))
+    return plan_windows(state, config, until, wanted, full=options.full, backfill=backfill)
+
+
+def describe_plan(options: RunOptions, config: GongConfig, progress: Progress = print) -> Plan:
+    """`run --plan`: what a run would read, from local state, without sending a request."""
+    pipeline = make_pipeline(options)
+    planned = plan(pipeline, options, config, pendulum.now("UTC"))
+    snapshots = [r for r in options.resources if r in SNAPSHOT_RESOURCES]
+    for window in planned:
+        progress(f"  {window.describe()}")
+    listing = len([w for w in planned if w.kind is not WindowKind.RECONCILE])
+    progress(
+        f"plan: {len(planned)} window(s) ({listing} with content), "
+        f"snapshots {', '.join(snapshots) or 'none'}; "
+        f"at least {len(planned) + len(snapshots)} requests: 1 per window and per 100 calls listed, "
+        "1 per 100 calls whose transcript is still missing, 1 per 100 users"
     )
+    return planned
+
+
+def estimate_backfill(client: GongClient, windows: Plan, options: RunOptions) -> str:
+    """Requests and time a backfill will take, from one probe of how many calls the range holds."""
+    listing = window_endpoint(ENDPOINTS)
+    body = {
+        "filter": {
+            "fromDateTime": to_gong_filter(windows.windows[0].start),
+            "toDateTime": to_gong_filter(windows.windows[-1].end),
+        }
+    }
+    probe = client.post(listing.path, json=body)
     calls = int(((probe or {}).get("records") or {}).get("totalRecords") or 0)
-    endpoints = 1 + bool({"call_details", "parties", "call_speakers"} & set(options.resources))
-    endpoints += "transcript_sentences" in options.resources
+    endpoints = sum(
+        1 for e in ENDPOINTS if e.scope is not Scope.SNAPSHOT and set(e.table_names) & set(options.resources)
+    )
     # Every window pages on its own, so each endpoint costs at most one extra page per window.
     expected = endpoints * (math.ceil(calls / PAGE_SIZE) + len(windows))
     seconds = expected / client.config.rate_limit_per_second
     return (
         f"backfill plan: {len(windows)} window(s), about {calls} calls, at most {expected} requests, "
-        f"about {timedelta(seconds=round(seconds))} at {client.config.rate_limit_per_second:g} requests/s"
+        f"about {pendulum.duration(seconds=round(seconds)).in_words()} at "
+        f"{client.config.rate_limit_per_second:g} requests/s"
     )
 
 
@@ -197,7 +214,7 @@ def finish_pending(pipeline: dlt.Pipeline) -> None:
 @contextmanager
 def _gong_client(pipeline: dlt.Pipeline, config: GongConfig) -> Iterator[GongClient]:
     """A client whose request count is charged to the day's budget, saved even on failure."""
-    budget = _DailyBudget(pipeline, config.daily_request_budget)
+    budget = DailyBudget.for_pipeline(pipeline, config)
     try:
         with GongClient(config, budget=budget.budget) as client:
             yield client
@@ -209,41 +226,37 @@ def _load_windows(
     command: str,
     pipeline: dlt.Pipeline,
     options: RunOptions,
+    config: GongConfig,
     client: GongClient,
-    windows: list[tuple[datetime, datetime]],
+    until: datetime,
     progress: Progress,
     *,
-    backfill_key: str | None = None,
-    windows_total: int | None = None,
+    backfill_range: tuple[datetime, datetime] | None = None,
 ) -> RunSummary:
     started = time.monotonic()
-    summary = RunSummary(command, windows_total=windows_total or len(windows))
-    summary.windows_done = summary.windows_total - len(windows)
     call_resources = [r for r in options.resources if r in CALL_RESOURCES]
-    full_refresh = [r for r in options.resources if r in FULL_REFRESH_RESOURCES and command == "run"]
-    for index, (window_start, window_end) in enumerate(windows):
-        chosen = call_resources + (full_refresh if index == 0 else [])
+    snapshots = [r for r in options.resources if r in SNAPSHOT_RESOURCES and backfill_range is None]
+    remaining = plan(pipeline, options, config, until, backfill_range)
+    summary = RunSummary(command, windows_total=len(remaining))
+    if backfill_range is not None:  # count the windows an interrupted backfill already committed
+        summary.windows_total = len(split(*backfill_range, config.window_days))
+        summary.windows_done = summary.windows_total - len(remaining)
+    first = True
+    while remaining or (first and snapshots):
+        chosen = call_resources + (snapshots if first else [])
         source = gong_source(
-            window_start,
-            window_end,
-            client=client,
-            window_days=options.window_days,
-            lookback_days=options.lookback_days,
-            include_private_calls=options.include_private_calls,
-            workspace_id=options.workspace_id,
-            backfill_key=backfill_key,
+            config=config, client=client, until=until, max_windows=1, backfill=backfill_range
         ).with_resources(*chosen)
         summary.add_rows(_run_window(pipeline, source))
-        summary.windows_done += 1
         _update(summary, client)
-        progress(
-            f"window {summary.windows_done}/{summary.windows_total} "
-            f"[{window_start:%Y-%m-%d %H:%M} .. {window_end:%Y-%m-%d %H:%M}) "
-            f"rows {sum(summary.rows.values())}, requests {summary.requests}, 429s {summary.throttled}"
-        )
-    if not windows and full_refresh:
-        summary.add_rows(_run_window(pipeline, gong_source(client=client).with_resources(*full_refresh)))
-        _update(summary, client)
+        if remaining:
+            summary.windows_done += 1
+            progress(
+                f"window {summary.windows_done}/{summary.windows_total} {remaining.windows[0].describe()} "
+                f"rows {sum(summary.rows.values())}, requests {summary.requests}, 429s {summary.throttled}"
+            )
+        first = False
+        remaining = plan(pipeline, options, config, until, backfill_range)
     if options.run_dbt:
         result = dbt_runner.run_dbt(**dbt_target(pipeline, options))
         if not result.success:
@@ -272,14 +285,6 @@ def _update(summary: RunSummary, client: GongClient) -> None:
     summary.retries = client.stats.retries
 
 
-def _state(pipeline: dlt.Pipeline) -> dict[str, Any]:
-    return pipeline.state.get("sources", {}).get("gong", {})
-
-
-def _backfill_key(start: datetime, end: datetime) -> str:
-    return f"{start.isoformat()}/{end.isoformat()}"
-
-
 def dbt_target(pipeline: dlt.Pipeline, options: RunOptions) -> dict[str, Any]:
     """dbt settings that point at the warehouse this pipeline just loaded."""
     if options.destination == "duckdb":
@@ -299,25 +304,6 @@ def dbt_target(pipeline: dlt.Pipeline, options: RunOptions) -> dict[str, Any]:
         f"no dbt target for destination {options.destination!r}: add one to dbt/profiles.yml and run dbt "
         "yourself, or pass --skip-dbt"
     )
-
-
-class _DailyBudget:
-    """Gong's daily quota spans runs, so the day's request count lives in the pipeline dir."""
-
-    def __init__(self, pipeline: dlt.Pipeline, limit: int) -> None:
-        self.path = Path(pipeline.working_dir) / "gong_request_usage.json"
-        self.today = date.today().isoformat()
-        used = 0
-        if self.path.exists():
-            try:
-                used = int(json.loads(self.path.read_text()).get(self.today, 0))
-            except (ValueError, AttributeError):
-                used = 0
-        self.budget = RequestBudget(limit, used=used)
-
-    def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(json.dumps({self.today: self.budget.used}))
 
 
 def _innermost(error: BaseException) -> BaseException:

@@ -13,6 +13,7 @@ import duckdb
 import psycopg2
 
 from gong_emulator import GongEmulator
+from gong_source import GongConfig
 from pipelines.runner import RunOptions, RunSummary, run
 from tests.support import POSTGRES_URL, config_for, require_postgres, unique_name
 
@@ -61,9 +62,11 @@ class Warehouse:
         return RunOptions(**values)
 
     def load(self, emu: GongEmulator, start: datetime, **overrides: Any) -> RunSummary:
-        client_overrides = overrides.pop("client", {})
-        options = self.options(start_date=start, **overrides)
-        return run(options, config_for(emu, **client_overrides), progress=lambda message: None)
+        """Run the job; keyword arguments that are `GongConfig` fields go to the config."""
+        settings = {k: overrides.pop(k) for k in list(overrides) if k in GongConfig.get_resolvable_fields()}
+        settings.update(overrides.pop("client", {}))
+        config = config_for(emu, start_date=start.isoformat(), **settings)
+        return run(self.options(**overrides), config, progress=lambda message: None, until=emu.clock.now())
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:
         sql = sql.replace("{ds}", self.dataset)

@@ -19,30 +19,34 @@ START, END = SPEC.start, NOW - timedelta(days=1)
 
 def test_interrupted_backfill_resumes_after_its_last_committed_window(tmp_path, monkeypatch):
     with emulator(SPEC) as emu, warehouse("duckdb", tmp_path / "clean", monkeypatch) as clean:
-        clean_summary = backfill(clean.options(window_days=10), config_for(emu), START, END, lambda m: None)
+        clean_summary = backfill(clean.options(), config_for(emu, window_days=10), START, END, lambda m: None)
         reference = clean.snapshot()
 
     messages: list[str] = []
     with emulator(SPEC) as emu, warehouse("duckdb", tmp_path / "faulty", monkeypatch) as target:
-        options = target.options(window_days=10)
+        options = target.options()
         # Every request from the 9th on fails: the first windows commit, a later one dies.
         emu.faults = FaultPlan(schedule={n: "500" for n in range(9, 60)})
         with pytest.raises(GongServerError):
             backfill(
                 options,
-                config_for(emu, max_attempts=2, backoff_initial_seconds=0.01),
+                config_for(emu, max_attempts=2, backoff_initial_seconds=0.01, window_days=10),
                 START,
                 END,
                 messages.append,
             )
         done = make_pipeline(options).state["sources"]["gong"]["backfills"]
         assert len(done) == 1 and START.isoformat() in next(iter(done))
-        assert "loaded_until" not in make_pipeline(options).state["sources"]["gong"]  # backfills leave it
+        assert "marks" not in make_pipeline(options).state["sources"]["gong"]  # backfills leave the marks
 
         emu.faults = FaultPlan.none()
         emu.clear_requests()
-        resumed = backfill(options, config_for(emu), START, END, messages.append)
-        listed_from = min(r.query["fromDateTime"] for r in emu.requests if r.path == "/v2/calls" and r.query)
+        resumed = backfill(options, config_for(emu, window_days=10), START, END, messages.append)
+        listed_from = min(
+            r.json_body["filter"]["fromDateTime"]
+            for r in emu.requests
+            if r.path == "/v2/calls/extensive" and "fromDateTime" in r.json_body["filter"]
+        )
         assert listed_from > START.strftime("%Y-%m-%dT%H:%M:%S")  # committed windows are skipped
         assert resumed.windows_done == resumed.windows_total == clean_summary.windows_total
         assert target.snapshot() == reference

@@ -1,0 +1,153 @@
+"""The endpoint registry: each Gong endpoint the source reads, declared once.
+
+An `Endpoint` says how to ask (method, path, items key), how it is scoped, which tables it
+feeds and how a page of its items becomes those tables. Everything else derives from here:
+the source's resources (one per table, each selectable on its own), the runner's categories,
+the request estimate and the README's table list.
+
+Scopes, and what they cost (Gong pages hold 100 items):
+- `window`: listed by date window, paged with the body cursor; 1 request per 100 calls, and
+  one (Gong's "No calls found" 404) for an empty window. It drives everything call-scoped.
+- `calls`: asked by up to 100 call ids of the window listing; 1 request per 100 calls that
+  still need it.
+- `snapshot`: read in full on every run; 1 request per 100 items.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from . import records, settings, tables
+from .tables import Table
+
+Json = Mapping[str, Any]
+Shaper = Callable[[Sequence[Json]], dict[str, pa.Table]]
+
+
+class Scope(enum.StrEnum):
+    WINDOW = "window"
+    CALLS = "calls"
+    SNAPSHOT = "snapshot"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One Gong endpoint: how to ask it and what it feeds."""
+
+    name: str
+    method: str
+    path: str
+    items_key: str
+    scope: Scope
+    tables: tuple[Table, ...]
+    shape: Shaper
+    body: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def table_names(self) -> tuple[str, ...]:
+        return tuple(table.name for table in self.tables)
+
+
+def shape_extensive(calls: Sequence[Json]) -> dict[str, pa.Table]:
+    """A page of /v2/calls/extensive items as every call-scoped table, each call shaped once.
+
+    A call of the page without rows in a table gets a deletion marker there, so a section
+    that dropped to none in Gong leaves no stale rows (the merge replaces rows per call).
+    """
+    shaped: dict[str, list[dict[str, Any]]] = {table.name: [] for table in EXTENSIVE_TABLES}
+    for call in calls:
+        shaped[tables.CALLS.name].append(records.call_row(records.section(call.get("metaData"))))
+        for name, rows in records.extensive_rows(call).items():
+            shaped[name].extend(rows)
+    call_ids = [row["call_id"] for row in shaped[tables.CALLS.name]]
+    return {
+        table.name: table.with_markers_for_missing(table.to_arrow(shaped[table.name]), call_ids)
+        for table in EXTENSIVE_TABLES
+    }
+
+
+def shape_transcripts(transcripts: Sequence[Json]) -> dict[str, pa.Table]:
+    """Transcripts with sentences only: an empty one (`"transcript": []`) is "not yet"."""
+    table = tables.TRANSCRIPT_SENTENCES
+    return {table.name: table.from_columns(records.transcript_columns(transcripts))}
+
+
+def _rows_of(table: Table, row: Callable[[Json], dict[str, Any]]) -> Shaper:
+    return lambda items: {table.name: table.to_arrow(row(item) for item in items)}
+
+
+EXTENSIVE_TABLES: tuple[Table, ...] = (
+    tables.CALLS,
+    *tables.CALL_DETAIL_TABLES,
+    tables.PARTIES,
+    tables.CALL_SPEAKERS,
+)
+
+CALLS_EXTENSIVE = Endpoint(
+    name="call_pages",
+    method="POST",
+    path=settings.CALLS_EXTENSIVE_PATH,
+    items_key="calls",
+    scope=Scope.WINDOW,
+    tables=EXTENSIVE_TABLES,
+    shape=shape_extensive,
+    body={"contentSelector": settings.EXTENSIVE_CONTENT_SELECTOR},
+)
+
+CALL_TRANSCRIPTS = Endpoint(
+    name="call_transcripts",
+    method="POST",
+    path=settings.CALLS_TRANSCRIPT_PATH,
+    items_key="callTranscripts",
+    scope=Scope.CALLS,
+    tables=(tables.TRANSCRIPT_SENTENCES,),
+    shape=shape_transcripts,
+)
+
+USERS = Endpoint(
+    name="user_pages",
+    method="GET",
+    path=settings.USERS_PATH,
+    items_key="users",
+    scope=Scope.SNAPSHOT,
+    tables=(tables.USERS,),
+    shape=_rows_of(tables.USERS, records.user_row),
+)
+
+WORKSPACES = Endpoint(
+    name="workspace_pages",
+    method="GET",
+    path=settings.WORKSPACES_PATH,
+    items_key="workspaces",
+    scope=Scope.SNAPSHOT,
+    tables=(tables.WORKSPACES,),
+    shape=_rows_of(tables.WORKSPACES, records.workspace_row),
+)
+
+ENDPOINTS: tuple[Endpoint, ...] = (CALLS_EXTENSIVE, CALL_TRANSCRIPTS, USERS, WORKSPACES)
+
+
+def table_names(endpoints: Sequence[Endpoint] = ENDPOINTS, *scopes: Scope) -> tuple[str, ...]:
+    """The selectable resources (one per table), optionally only those of some scopes."""
+    return tuple(
+        name
+        for endpoint in endpoints
+        if not scopes or endpoint.scope in scopes
+        for name in endpoint.table_names
+    )
+
+
+def call_scoped_tables(endpoints: Sequence[Endpoint] = ENDPOINTS) -> tuple[Table, ...]:
+    return tuple(table for e in endpoints if e.scope is not Scope.SNAPSHOT for table in e.tables)
+
+
+def window_endpoint(endpoints: Sequence[Endpoint]) -> Endpoint:
+    found = [e for e in endpoints if e.scope is Scope.WINDOW]
+    if len(found) != 1:
+        raise ValueError("the registry needs exactly one window-scoped endpoint (the call listing)")
+    return found[0]
