@@ -143,7 +143,9 @@ def test_strange_but_legal_data_all_loads_typed(tmp_path):
         dataset_name="gong",
         pipelines_dir=str(tmp_path),
     )
-    pipeline.run(gong_source(start_date="2024-02-01", until="2024-04-01", client=client)).raise_on_failed_jobs()
+    pipeline.run(
+        gong_source(start_date="2024-02-01", until="2024-04-01", client=client)
+    ).raise_on_failed_jobs()
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
         started = con.execute("select call_id, started_at from gong.calls order by call_id").fetchall()
         assert [s for _, s in started] == [EPOCH] * len(STARTED_FORMATS)
