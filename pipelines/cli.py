@@ -22,6 +22,7 @@ from gong_source.config import configured_secrets
 from gong_source.errors import GongConfigError
 
 from . import demo as demo_module
+from . import report as report_module
 from .runner import RunOptions, backfill, exit_message, run
 
 
@@ -39,6 +40,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 progress=progress,
             )
             return 0
+        if args.command == "report":
+            out = args.out or dlt.config.get("report.path", str) or report_module.DEFAULT_REPORT_PATH
+            print(report_module.write_warehouse_report(_report_options(args), out, args.weeks).line())
+            return 0
         options = _options(args)
         config = _gong_config()
         if args.command == "run":
@@ -46,6 +51,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             summary = backfill(options, config, args.start, args.end, progress)
         print(summary.line(), flush=True)
+        report_path = (args.report or dlt.config.get("report.path", str)) if args.command == "run" else None
+        if report_path:
+            progress(report_module.write_warehouse_report(options, report_path).line())
         return 0
     except KeyboardInterrupt:
         print("gong-pipeline: interrupted; committed windows are kept, re-run to resume", file=sys.stderr)
@@ -99,6 +107,17 @@ def _options(args: argparse.Namespace) -> RunOptions:
     )
 
 
+def _report_options(args: argparse.Namespace) -> RunOptions:
+    """The warehouse `report` reads: its flags, else the settings `run` loads with."""
+    values: dict[str, Any] = {}
+    for option in ("destination", "duckdb_path", "dataset_name"):
+        flag, key, kind = _CONFIGURED[option]
+        value = getattr(args, flag) or dlt.config.get(key, kind)
+        if value:
+            values[option] = value
+    return RunOptions(**values)
+
+
 def _progress(args: argparse.Namespace):
     if args.quiet or not (args.progress or sys.stderr.isatty()):
         return lambda message: None
@@ -124,7 +143,10 @@ def _parser() -> argparse.ArgumentParser:
     load_flags.add_argument("--pipelines-dir", help="dlt working dir (default ~/.dlt/pipelines)")
     load_flags.add_argument("--progress", action="store_true", help="progress lines even when not a tty")
     load_flags.add_argument("--quiet", action="store_true", help="only the summary line")
-    commands.add_parser("run", parents=[load_flags], help="incremental load, then dbt build")
+    run_parser = commands.add_parser("run", parents=[load_flags], help="incremental load, then dbt build")
+    run_parser.add_argument(
+        "--report", metavar="PATH", help="then write the HTML report here ([report] path)"
+    )
     backfill_parser = commands.add_parser("backfill", parents=[load_flags], help="load a historical range")
     backfill_parser.add_argument("--start", required=True, help="range start (ISO-8601)")
     backfill_parser.add_argument("--end", required=True, help="range end, exclusive (ISO-8601)")
@@ -135,6 +157,22 @@ def _parser() -> argparse.ArgumentParser:
     demo_parser.add_argument("--seed", type=int, default=7, help="seed of the generated company")
     demo_parser.add_argument("--progress", action="store_true", help="progress lines even when not a tty")
     demo_parser.add_argument("--quiet", action="store_true", help="only the summary")
+    report_parser = commands.add_parser("report", help="one self-contained HTML dashboard from the dbt marts")
+    report_parser.add_argument("--destination", help="dlt destination name (default: duckdb)")
+    report_parser.add_argument("--duckdb", metavar="PATH", help="DuckDB file (default from config)")
+    report_parser.add_argument(
+        "--dataset", help="raw dataset; the models are in <dataset>_analytics (default gong)"
+    )
+    report_parser.add_argument(
+        "--out", metavar="PATH", help=f"HTML file (default {report_module.DEFAULT_REPORT_PATH})"
+    )
+    report_parser.add_argument(
+        "--weeks",
+        type=int,
+        default=report_module.DEFAULT_WEEKS,
+        help="weeks up to the latest call (default 12)",
+    )
+    report_parser.set_defaults(progress=False, quiet=True)
     return parser
 
 
