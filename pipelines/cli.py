@@ -21,6 +21,7 @@ from gong_source.config import configured_secrets
 from gong_source.errors import GongConfigError
 
 from . import demo as demo_module
+from . import report as report_module
 from .runner import RunOptions, backfill, describe_plan, exit_message, run
 
 
@@ -38,6 +39,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 progress=progress,
             )
             return 0
+        if args.command == "report":
+            out = args.out or dlt.config.get("report.path", str) or report_module.DEFAULT_REPORT_PATH
+            print(report_module.write_warehouse_report(_report_options(args), out, args.weeks).line())
+            return 0
         options = _options(args)
         config = _gong_config(args)
         if args.command == "run" and args.plan:
@@ -48,6 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             summary = backfill(options, config, args.start, args.end, progress)
         print(summary.line(), flush=True)
+        report_path = (args.report or dlt.config.get("report.path", str)) if args.command == "run" else None
+        if report_path:
+            progress(report_module.write_warehouse_report(options, report_path).line())
         return 0
     except KeyboardInterrupt:
         print("gong-pipeline: interrupted; committed windows are kept, re-run to resume", file=sys.stderr)
@@ -85,8 +93,7 @@ def _gong_config(args: argparse.Namespace) -> GongConfig:
         raise
 
 
-def _options(args: argparse.Namespace) -> RunOptions:
-    """Flags win over env vars and `.dlt/config.toml`, which win over RunOptions' defaults."""
+def _job_values(args: argparse.Namespace) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for flag, (option, key) in _JOB_FLAGS.items():
         value = getattr(args, flag)
@@ -94,6 +101,12 @@ def _options(args: argparse.Namespace) -> RunOptions:
             value = dlt.config.get(key, str)
         if value is not None:
             values[option] = value
+    return values
+
+
+def _options(args: argparse.Namespace) -> RunOptions:
+    """Flags win over env vars and `.dlt/config.toml`, which win over RunOptions' defaults."""
+    values = _job_values(args)
     resources = [r.strip() for r in args.resources.split(",") if r.strip()] if args.resources else None
     return RunOptions(
         **values,
@@ -101,6 +114,11 @@ def _options(args: argparse.Namespace) -> RunOptions:
         pipelines_dir=args.pipelines_dir,
         run_dbt=not args.skip_dbt,
     )
+
+
+def _report_options(args: argparse.Namespace) -> RunOptions:
+    """The warehouse `report` reads: its flags, else the settings `run` loads with."""
+    return RunOptions(**_job_values(args))
 
 
 def _progress(args: argparse.Namespace):
@@ -137,6 +155,9 @@ def _parser() -> argparse.ArgumentParser:
     run_parser.add_argument(
         "--plan", action="store_true", help="print the windows a run would read; send nothing"
     )
+    run_parser.add_argument(
+        "--report", metavar="PATH", help="then write the HTML report here ([report] path)"
+    )
     backfill_parser = commands.add_parser("backfill", parents=[load_flags], help="load a historical range")
     backfill_parser.add_argument("--start", required=True, help="range start (ISO-8601)")
     backfill_parser.add_argument("--end", required=True, help="range end, exclusive (ISO-8601)")
@@ -147,6 +168,22 @@ def _parser() -> argparse.ArgumentParser:
     demo_parser.add_argument("--seed", type=int, default=7, help="seed of the generated company")
     demo_parser.add_argument("--progress", action="store_true", help="progress lines even when not a tty")
     demo_parser.add_argument("--quiet", action="store_true", help="only the summary")
+    report_parser = commands.add_parser("report", help="one self-contained HTML dashboard from the dbt marts")
+    report_parser.add_argument("--destination", help="dlt destination name (default: duckdb)")
+    report_parser.add_argument("--duckdb", metavar="PATH", help="DuckDB file (default from config)")
+    report_parser.add_argument(
+        "--dataset", help="raw dataset; the models are in <dataset>_analytics (default gong)"
+    )
+    report_parser.add_argument(
+        "--out", metavar="PATH", help=f"HTML file (default {report_module.DEFAULT_REPORT_PATH})"
+    )
+    report_parser.add_argument(
+        "--weeks",
+        type=int,
+        default=report_module.DEFAULT_WEEKS,
+        help="weeks up to the latest call (default 12)",
+    )
+    report_parser.set_defaults(progress=False, quiet=True)
     return parser
 
 

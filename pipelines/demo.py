@@ -15,6 +15,7 @@ import duckdb
 from gong_emulator import Company, CompanySpec, GongEmulator
 from gong_source import GongConfig
 
+from .report import write_warehouse_report
 from .runner import Progress, RunOptions, run
 
 DEMO_DAYS = 30
@@ -26,7 +27,8 @@ def demo(
     sentences_per_call: int = 60,
     seed: int = 7,
     progress: Progress = print,
-) -> None:
+) -> Path:
+    """Load the generated company and build its report; returns the report's path."""
     now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     spec = CompanySpec(
         seed=seed,
@@ -51,6 +53,9 @@ def demo(
         summary = run(options, config, progress)
     print(summary.line())
     _print_what_landed(path, options.dataset_name)
+    report = write_warehouse_report(options, str(path.with_name(f"{path.stem}_report.html")))
+    print(f"\nReport: {report.path} (open it in a browser)")
+    return report.path
 
 
 def _print_what_landed(path: Path, dataset: str) -> None:
