@@ -173,3 +173,40 @@ def test_backfill_leaves_the_marks_alone(tmp_path, monkeypatch):
     with emulator(SPEC) as emu, warehouse("duckdb", tmp_path, monkeypatch) as target:
         backfill(target.options(), config_for(emu), SPEC.start, NOW - timedelta(days=5), lambda m: None)
         assert "marks" not in make_pipeline(target.options()).state["sources"]["gong"]
+
+
+def test_an_endpoint_added_through_the_registry_alone_loads(tmp_path, monkeypatch):
+    """A snapshot endpoint declared once (here: workspace names into a table of its own)."""
+    from gong_source import endpoints, records
+    from gong_source.tables import TEXT, Table
+
+    names = Table(
+        "workspace_names", ("workspace_id",), (("workspace_id", TEXT), ("name", TEXT)), call_scoped=False
+    )
+    fake = endpoints.Endpoint(
+        name="workspace_name_pages",
+        method="GET",
+        path="/v2/workspaces",
+        items_key="workspaces",
+        scope=endpoints.Scope.SNAPSHOT,
+        tables=(names,),
+        shape=lambda items: {
+            names.name: names.to_arrow(
+                {"workspace_id": records.text(w["id"]), "name": records.text(w.get("name"))} for w in items
+            )
+        },
+    )
+    with emulator(SPEC) as emu:
+        _configure(monkeypatch, emu)
+        pipeline = dlt.pipeline(
+            "gong_fake",
+            destination=dlt.destinations.duckdb(str(tmp_path / "f.duckdb")),
+            dataset_name="fake",
+            pipelines_dir=str(tmp_path / "p"),
+        )
+        source = gong_source(until=emu.clock.now(), endpoints=(*endpoints.ENDPOINTS, fake))
+        pipeline.run(source.with_resources("workspace_names")).raise_on_failed_jobs()
+        with pipeline.sql_client() as client:
+            rows = client.execute_sql("select workspace_id, name from workspace_names order by 1")
+        assert sorted(rows) == sorted((w["id"], w["name"]) for w in emu.company.workspaces)
+        assert [r.path for r in emu.requests] == ["/v2/workspaces"]
