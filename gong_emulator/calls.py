@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
-from gong_emulator import vocab
+from gong_emulator import talk, vocab
 from gong_emulator.timefmt import format_instant, from_us, to_us, truncate_us
 
 if TYPE_CHECKING:
@@ -795,13 +795,6 @@ class GeneratedCall:
         return {"callId": self.call_id, "transcript": segments}
 
     # ------------------------------------------------------------------ extensive parts
-    def _spoken_ms(self) -> dict[str, int]:
-        tl = self.timeline
-        totals: dict[str, int] = {}
-        for sp, s, e in zip(tl.speaker, tl.start, tl.end, strict=True):
-            totals[sp] = totals.get(sp, 0) + (e - s)
-        return totals
-
     def _context_json(self, objects: list[CrmObject], selector: ContentSelector) -> list[dict[str, Any]]:
         systems: dict[str, list[dict[str, Any]]] = {}
         for timing in selector.context_timing:
@@ -821,7 +814,7 @@ class GeneratedCall:
         return [{"system": system, "objects": objs} for system, objs in systems.items()]
 
     def _parties_json(self, selector: ContentSelector) -> list[dict[str, Any]]:
-        spoken = self._spoken_ms()
+        spoken = talk.talk_ms(self.timeline)
         out = []
         for party in self.plan.parties:
             item: dict[str, Any] = {"id": party.id}
@@ -974,44 +967,38 @@ class GeneratedCall:
             ]
         return out
 
+    def _company_speakers(self) -> set[str]:
+        return {p.speaker_id for p in self.plan.parties if p.affiliation == "Internal"}
+
+    def _customer_speakers(self) -> set[str]:
+        return {p.speaker_id for p in self.plan.parties if p.affiliation == "External"}
+
+    def talk_stats(self) -> dict[str, float]:
+        """Ground truth for talk: Gong's per-call ``interactionStats`` by name (see
+        ``gong_emulator.talk`` for each formula) plus ``company_talk_seconds`` (Internal parties)
+        and ``external_talk_seconds`` (everyone else who spoke, attributed or not), both summed
+        from the same timeline the transcript is built from."""
+        company_s, external_s = talk.side_talk_seconds(self.timeline, self._company_speakers())
+        return {**self._call_stats(), "company_talk_seconds": company_s, "external_talk_seconds": external_s}
+
+    def _call_stats(self) -> dict[str, float]:
+        company, customers = self._company_speakers(), self._customer_speakers()
+        return talk.interaction_stats(self.timeline, self.plan.duration, company, customers)
+
     def _interaction_json(self, flags: frozenset[str]) -> dict[str, Any]:
         plan, tl = self.plan, self.timeline
-        spoken = self._spoken_ms()
+        spoken = talk.talk_ms(tl)
         affiliation = {p.speaker_id: p.affiliation for p in plan.parties}
         out: dict[str, Any] = {}
-        if "speakers" in flags:
-            speakers = []
-            for party in plan.parties:
-                if party.speaker_id in spoken:
-                    item: dict[str, Any] = {"id": party.id}
-                    if party.user_id is not None:
-                        item["userId"] = party.user_id
-                    item["talkTime"] = spoken[party.speaker_id] / 1000
-                    speakers.append(item)
-            out["speakers"] = speakers
+        if "speakers" in flags:  # live Gong lists only the company's users here, never externals
+            out["speakers"] = [
+                {"id": party.id, "userId": party.user_id, "talkTime": spoken[party.speaker_id] / 1000}
+                for party in plan.parties
+                if party.user_id is not None and party.speaker_id in spoken
+            ]
         if "personInteractionStats" in flags:
-            internal = sum(ms for sp, ms in spoken.items() if affiliation.get(sp) == "Internal")
-            total = sum(spoken.values())
-            seg_ms = [
-                (affiliation.get(tl.speaker[a]), tl.end[b - 1] - tl.start[a], tl.start[a])
-                for a, b, _ in tl.segments
-            ]
-            longest_mono = max((ms for aff, ms, _ in seg_ms if aff == "Internal"), default=0)
-            longest_story = max((ms for aff, ms, _ in seg_ms if aff == "External"), default=0)
-            gaps = []
-            for (prev_aff, _, _), (aff, _, seg_start), (first, _, _) in zip(
-                seg_ms, seg_ms[1:], tl.segments[1:], strict=False
-            ):
-                if prev_aff != "Internal" and aff == "Internal":
-                    gaps.append(seg_start - tl.end[first - 1])
-            minutes = max(1.0, plan.duration / 60)
-            out["interactionStats"] = [
-                {"name": "Talk Ratio", "value": round(internal / total, 2) if total else 0.0},
-                {"name": "Longest Monologue", "value": longest_mono // 1000},
-                {"name": "Longest Customer Story", "value": longest_story // 1000},
-                {"name": "Interactivity", "value": round(min(10.0, (len(tl.segments) - 1) / minutes), 2)},
-                {"name": "Patience", "value": round(sum(gaps) / len(gaps) / 1000, 2) if gaps else 0.0},
-            ]
+            stats = self._call_stats().items()
+            out["interactionStats"] = [{"name": name, "value": value} for name, value in stats]
         if "video" in flags and plan.media == "Video" and not plan.uploaded:
             rng = self._rng("video")
             names = rng.sample(vocab.VIDEO_NAMES, rng.randint(2, 3))

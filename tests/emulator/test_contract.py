@@ -9,6 +9,7 @@ means the emulator key exists and is null or a string.
 from __future__ import annotations
 
 import copy
+import os
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -23,7 +24,10 @@ from gong_emulator.timefmt import parse_instant_ns, to_us
 
 from .conftest import AUTH, END, START
 
-FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "gong-recorded"
+FIXTURES = Path(
+    os.environ.get("GONG_RECORDED_FIXTURES")  # a worktree does not sit beside shared/
+    or Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "gong-recorded"
+)
 if not FIXTURES.is_dir():
     pytest.skip(f"recorded Gong fixtures not found at {FIXTURES}", allow_module_level=True)
 
