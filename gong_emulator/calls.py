@@ -735,6 +735,10 @@ class GeneratedCall:
     workspace_id = property(lambda self: self._row.workspace_id)
     primary_user_id = property(lambda self: self._row.primary_user_id)
     is_uploaded = property(lambda self: self._row.upload is not None)
+    answers_empty_transcript = property(
+        lambda self: self._row.empty_pending,
+        doc="Listed but before transcript_visible_at, /v2/calls/transcript answers it with []",
+    )
 
     @cached_property
     def plan(self) -> Plan:
@@ -777,8 +781,11 @@ class GeneratedCall:
             "calendarEventId": p.calendar_event_id,
         }
 
-    def transcript(self) -> dict[str, Any]:
-        """``{"callId", "transcript": [segments]}`` as in POST /v2/calls/transcript."""
+    def transcript(self, now: datetime | None = None) -> dict[str, Any]:
+        """``{"callId", "transcript": [segments]}`` as in POST /v2/calls/transcript; before
+        ``transcript_visible_at`` (when ``now`` is given) the segments are ``[]``."""
+        if now is not None and to_us(now) < self._row.transcript_us:
+            return {"callId": self.call_id, "transcript": []}
         tl = self.timeline
         texts = sentence_texts(self.plan, tl)
         segments = []

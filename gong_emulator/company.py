@@ -52,7 +52,15 @@ class DuplicateCallError(UploadError):
 
 @dataclass(frozen=True)
 class CompanySpec:
-    """Everything that determines a synthetic company; equal specs give identical JSON."""
+    """Everything that determines a synthetic company; equal specs give identical JSON.
+
+    Lags, as live Gong shows them: ``late_share`` of calls are listed 2-30 h after they start
+    (the others 10-90 min); ``late_transcript_share`` get their transcript 3-48 h after they are
+    listed (the others within 5 min). While a listed call's transcript is not ready, the call is
+    left out of ``/v2/calls/transcript`` answers, except for ``empty_transcript_share`` of calls,
+    which are answered ``{"callId": ..., "transcript": []}`` meanwhile (gong-api.md 7.19); a call
+    without any transcript (``no_transcript_share``) answers ``[]`` once listed when asked by id.
+    """
 
     seed: int = 1
     n_calls: int = 200
@@ -70,6 +78,7 @@ class CompanySpec:
     late_share: float = 0.1
     late_transcript_share: float = 0.05
     no_transcript_share: float = 0.02
+    empty_transcript_share: float = 0.5
     comment_share: float = 0.3
 
     def __post_init__(self) -> None:
@@ -89,6 +98,7 @@ class CompanySpec:
             "late_share",
             "late_transcript_share",
             "no_transcript_share",
+            "empty_transcript_share",
             "comment_share",
         ):
             if not 0.0 <= getattr(self, name) <= 1.0:
@@ -146,6 +156,7 @@ class Row:
         "call_id",
         "deleted",
         "digits",
+        "empty_pending",
         "is_private",
         "key",
         "primary_user_id",
@@ -169,6 +180,7 @@ class Row:
         is_private: bool,
         seed_index: int | None,
         upload: UploadedCall | None = None,
+        empty_pending: bool = False,
     ) -> None:
         self.started_us = started_us
         self.digits = digits
@@ -181,6 +193,7 @@ class Row:
         self.is_private = is_private
         self.seed_index = seed_index
         self.upload = upload
+        self.empty_pending = empty_pending  # answers "transcript": [] while it is not ready
         self.deleted = False
 
 
@@ -401,6 +414,8 @@ class Company:
         users = self.members
         cum = list(accumulate(u.weight for u in users))
         uniform, randint, choices = rng.random, rng.randint, rng.choices
+        # Features added later draw from their own streams, so older draws keep their values.
+        empty_draw = random.Random(f"{spec.seed}/index/empty").random
         starts = sorted(start_us + int(uniform() * span) for _ in range(spec.n_calls))
         seen: set[int] = set()
         rows: list[Row] = []
@@ -433,6 +448,7 @@ class Company:
                     primary_user_id=user.id,
                     is_private=uniform() < spec.private_share,
                     seed_index=index,
+                    empty_pending=empty_draw() < spec.empty_transcript_share,
                 )
             )
         rows.sort(key=_row_key)
@@ -495,13 +511,22 @@ class Company:
             row = candidates[i]
             if row.deleted:
                 continue
-            if now_us is not None and (row.transcript_us if transcripts else row.visible_us) > now_us:
+            if now_us is not None and not self._listed(row, now_us, transcripts, flt.call_ids is not None):
                 continue
             if ws is not None and row.workspace_id != ws:
                 continue
             if users is not None and row.primary_user_id not in users:
                 continue
             yield row
+
+    def _listed(self, row: Row, now_us: int, transcripts: bool, by_id: bool) -> bool:
+        """Whether ``row`` is in a listing at ``now_us``; a transcript answer also holds listed
+        calls that answer ``[]`` for now (the empty share; calls without speech, by id)."""
+        if row.visible_us > now_us:
+            return False
+        if not transcripts or row.transcript_us <= now_us or row.empty_pending:
+            return True
+        return by_id and GeneratedCall(self, row).plan.n_sentences == 0
 
     def select(
         self,

@@ -592,7 +592,8 @@ class GongEmulator:
         flt = self._parse_filter(source, "filter.", call_ids=True, users=False)
         fp = fingerprint("POST /v2/calls/transcript", {k: v for k, v in body.items() if k != "cursor"})
         records, page = self._page_of_calls(ex, flt, fp, body.get("cursor") or None, transcripts=True)
-        return 200, {"records": records, "callTranscripts": [c.transcript() for c in page]}
+        now = self.clock.now()
+        return 200, {"records": records, "callTranscripts": [c.transcript(now) for c in page]}
 
     def _visible_call(self, call_id: str) -> Any:
         try:

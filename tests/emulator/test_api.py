@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import httpx
 import pytest
 
-from gong_emulator import Company, GongEmulator
+from gong_emulator import Company, GeneratedCall, GongEmulator
 
-from .conftest import AUTH
+from .conftest import AUTH, SPEC
 
 NO_CALLS = ["No calls found corresponding to the provided filters"]
 WINDOW = {"fromDateTime": "2025-03-01T00:00:00Z", "toDateTime": "2025-05-01T00:00:00Z"}
@@ -283,8 +284,18 @@ def test_private_calls_are_listed_with_is_private(company: Company, client: http
 
 
 # ------------------------------------------------------------------------ visibility
+def _late_transcript(company: Company, *, empty: bool) -> GeneratedCall:
+    return next(
+        c
+        for c in company.calls()
+        if c.transcript_visible_at - c.visible_at > timedelta(hours=1)
+        and c.answers_empty_transcript is empty
+        and c.plan.n_sentences
+    )
+
+
 def test_calls_and_transcripts_appear_after_their_lag(company: Company, make_emulator: Any) -> None:
-    call = next(c for c in company.calls() if c.transcript_visible_at - c.visible_at > timedelta(hours=1))
+    call = _late_transcript(company, empty=False)
     emu, http = make_emulator(clock_at=call.started + timedelta(seconds=1))
     window = {
         "fromDateTime": call.metadata()["started"],
@@ -304,6 +315,37 @@ def test_calls_and_transcripts_appear_after_their_lag(company: Company, make_emu
     assert status() == (200, 200, 404)
     emu.clock.set(call.transcript_visible_at)
     assert status() == (200, 200, 200)
+
+
+def test_a_pending_transcript_answers_empty_for_the_empty_share(company: Company, make_emulator: Any) -> None:
+    call = _late_transcript(company, empty=True)
+    emu, http = make_emulator(clock_at=call.visible_at)
+    by_id = {"filter": {"callIds": [call.call_id]}}
+    by_window = {
+        "filter": {"fromDateTime": call.metadata()["started"], "toDateTime": call.visible_at.isoformat()}
+    }
+    for body in (by_id, by_window):
+        answer = http.post("/v2/calls/transcript", json=body).json()["callTranscripts"]
+        assert {"callId": call.call_id, "transcript": []} in answer
+    assert call.transcript(emu.clock.now())["transcript"] == []
+    emu.clock.set(call.transcript_visible_at)
+    (answer,) = http.post("/v2/calls/transcript", json=by_id).json()["callTranscripts"]
+    assert answer == call.transcript() and answer["transcript"]
+    shares = [c.answers_empty_transcript for c in company.calls()]
+    assert 0.3 < sum(shares) / len(shares) < 0.7  # the default share, 0.5
+
+
+def test_a_call_without_speech_answers_empty_by_id_once_listed(make_emulator: Any) -> None:
+    spec = replace(
+        SPEC, n_calls=20, no_transcript_share=1.0, late_transcript_share=1.0, empty_transcript_share=0
+    )
+    emu, http = make_emulator(spec=spec)
+    call = next(emu.company.calls())
+    emu.clock.set(call.visible_at)
+    window = {"fromDateTime": call.metadata()["started"], "toDateTime": call.visible_at.isoformat()}
+    assert http.post("/v2/calls/transcript", json={"filter": window}).status_code == 404
+    answer = http.post("/v2/calls/transcript", json={"filter": {**window, "callIds": [call.call_id]}})
+    assert answer.json()["callTranscripts"] == [{"callId": call.call_id, "transcript": []}]
 
 
 def test_late_calls_exist(company: Company) -> None:
