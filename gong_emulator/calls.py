@@ -43,6 +43,9 @@ CONTENT_FLAGS = (
 )
 INTERACTION_FLAGS = ("speakers", "video", "personInteractionStats", "questions")
 COLLABORATION_FLAGS = ("publicComments",)
+#: Content that Gong adds after the call is listed (post-call enrichment), like the comments.
+ENRICHED_CONTENT = frozenset({"brief", "keyPoints"})
+_MAX_COMMENT_DELAY_S = 72 * 3600  # comments after the call are posted up to 3 days later
 _S3 = "https://gong-pre-redaction-media-gpe-nam-02-1-us-west-2.s3.amazonaws.com"
 
 
@@ -735,6 +738,10 @@ class GeneratedCall:
     workspace_id = property(lambda self: self._row.workspace_id)
     primary_user_id = property(lambda self: self._row.primary_user_id)
     is_uploaded = property(lambda self: self._row.upload is not None)
+    enriched_at = property(
+        lambda self: from_us(self._row.enriched_us),
+        doc="When comments, brief and key points appear (visible_at unless a late edit)",
+    )
     answers_empty_transcript = property(
         lambda self: self._row.empty_pending,
         doc="Listed but before transcript_visible_at, /v2/calls/transcript answers it with []",
@@ -1032,14 +1039,21 @@ class GeneratedCall:
         users = self._company.members
         comments: list[dict[str, Any]] = []
         end_us = plan.started_us + plan.duration * 1_000_000
+        # A late edit's comments were posted by the time they appear: squeeze the delays after
+        # the call into (end, enriched_at].
+        squeeze = (
+            max(0, self._row.enriched_us - end_us) if self._row.enriched_us > self._row.visible_us else None
+        )
         for _ in range(rng.randint(1, 3)):
             audio_start = round(rng.uniform(0, plan.duration), 4)
             during = rng.random() < 0.4
-            posted = (
-                plan.started_us + int(audio_start * 1e6)
-                if during
-                else end_us + rng.randint(60, 72 * 3600) * 10**6
-            )
+            if during:
+                posted = plan.started_us + int(audio_start * 1e6)
+            else:
+                after = rng.randint(60, _MAX_COMMENT_DELAY_S) * 10**6
+                posted = end_us + (
+                    after if squeeze is None else after * squeeze // (_MAX_COMMENT_DELAY_S * 10**6)
+                )
             digits = rng.choice((3, 6, 6))
             comments.append(
                 {
@@ -1078,20 +1092,23 @@ class GeneratedCall:
     def extensive(
         self, selector: ContentSelector | None = None, now: datetime | None = None
     ) -> dict[str, Any]:
-        """The /v2/calls/extensive call object; by default every section and flag."""
+        """The /v2/calls/extensive call object as served at ``now``; by default every section and
+        flag. Before ``enriched_at`` the comments, brief and key points are absent (``now=None``
+        means after everything)."""
         sel = selector or ContentSelector.everything()
         plan = self.plan
+        enriched = now is None or to_us(now) >= self._row.enriched_us
         out: dict[str, Any] = {"metaData": self.metadata()}
         if sel.context in ("Basic", "Extended"):
             out["context"] = self._context_json(plan.crm, sel) if plan.crm else []
         if sel.parties:
             out["parties"] = self._parties_json(sel)
         if sel.content:
-            out["content"] = self._content_json(sel.content)
+            out["content"] = self._content_json(sel.content if enriched else sel.content - ENRICHED_CONTENT)
         if sel.interaction:
             out["interaction"] = self._interaction_json(sel.interaction)
         if sel.collaboration:
-            comments = self._comments_json()
+            comments = self._comments_json() if enriched else []
             out["collaboration"] = {"publicComments": comments} if comments else {}
         if sel.media:
             out["media"] = self._media_json(now or datetime.now(UTC))

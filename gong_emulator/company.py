@@ -60,6 +60,8 @@ class CompanySpec:
     left out of ``/v2/calls/transcript`` answers, except for ``empty_transcript_share`` of calls,
     which are answered ``{"callId": ..., "transcript": []}`` meanwhile (gong-api.md 7.19); a call
     without any transcript (``no_transcript_share``) answers ``[]`` once listed when asked by id.
+    Post-call enrichment (gong-api.md 7.2): ``late_edit_share`` of calls get their comments,
+    brief and key points 2-48 h after they are listed (``GeneratedCall.enriched_at``).
     """
 
     seed: int = 1
@@ -80,6 +82,7 @@ class CompanySpec:
     no_transcript_share: float = 0.02
     empty_transcript_share: float = 0.5
     comment_share: float = 0.3
+    late_edit_share: float = 0.1
 
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or self.end.tzinfo is None:
@@ -100,6 +103,7 @@ class CompanySpec:
             "no_transcript_share",
             "empty_transcript_share",
             "comment_share",
+            "late_edit_share",
         ):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"CompanySpec.{name} must be within [0, 1]")
@@ -157,6 +161,7 @@ class Row:
         "deleted",
         "digits",
         "empty_pending",
+        "enriched_us",
         "is_private",
         "key",
         "primary_user_id",
@@ -181,6 +186,7 @@ class Row:
         seed_index: int | None,
         upload: UploadedCall | None = None,
         empty_pending: bool = False,
+        enriched_us: int | None = None,
     ) -> None:
         self.started_us = started_us
         self.digits = digits
@@ -194,6 +200,7 @@ class Row:
         self.seed_index = seed_index
         self.upload = upload
         self.empty_pending = empty_pending  # answers "transcript": [] while it is not ready
+        self.enriched_us = visible_us if enriched_us is None else enriched_us  # comments, brief
         self.deleted = False
 
 
@@ -416,6 +423,7 @@ class Company:
         uniform, randint, choices = rng.random, rng.randint, rng.choices
         # Features added later draw from their own streams, so older draws keep their values.
         empty_draw = random.Random(f"{spec.seed}/index/empty").random
+        edit_rng = random.Random(f"{spec.seed}/index/edit")
         starts = sorted(start_us + int(uniform() * span) for _ in range(spec.n_calls))
         seen: set[int] = set()
         rows: list[Row] = []
@@ -437,6 +445,7 @@ class Company:
             else:
                 transcript = visible + randint(0, 5 * 60) * 1_000_000
             user = choices(users, cum_weights=cum)[0]
+            late_edit, edit_lag = edit_rng.random() < spec.late_edit_share, edit_rng.randint(2 * 60, 48 * 60)
             rows.append(
                 Row(
                     started_us=started,
@@ -449,6 +458,7 @@ class Company:
                     is_private=uniform() < spec.private_share,
                     seed_index=index,
                     empty_pending=empty_draw() < spec.empty_transcript_share,
+                    enriched_us=visible + edit_lag * _MINUTE_US if late_edit else visible,
                 )
             )
         rows.sort(key=_row_key)

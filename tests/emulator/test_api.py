@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from gong_emulator import Company, GeneratedCall, GongEmulator
+from gong_emulator import Company, ContentSelector, GeneratedCall, GongEmulator
 
 from .conftest import AUTH, SPEC
 
@@ -458,3 +458,42 @@ def test_requests_are_recorded(make_emulator: Any) -> None:
     assert first.received_at <= second.received_at and first.request_id != second.request_id
     emu.clear_requests()
     assert emu.requests == []
+
+
+def test_late_edits_add_comments_brief_and_key_points_after_the_call_is_listed(make_emulator: Any) -> None:
+    spec = replace(SPEC, n_calls=30, late_edit_share=1.0, comment_share=1.0)
+    emu, http = make_emulator(spec=spec)
+    call = next(emu.company.calls())
+    assert timedelta(hours=2) <= call.enriched_at - call.visible_at <= timedelta(hours=48)
+    body = {
+        "filter": {"callIds": [call.call_id]},
+        "contentSelector": {
+            "exposedFields": {
+                "content": {"brief": True, "keyPoints": True, "topics": True},
+                "collaboration": {"publicComments": True},
+            }
+        },
+    }
+
+    def served() -> dict[str, Any]:
+        (item,) = http.post("/v2/calls/extensive", json=body).json()["calls"]
+        return item
+
+    emu.clock.set(call.visible_at)
+    before = served()
+    assert set(before["content"]) == {"topics"} and before["collaboration"] == {}
+    assert before == call.extensive(ContentSelector.from_json(body["contentSelector"]), emu.clock.now())
+    emu.clock.set(call.enriched_at)
+    after = served()
+    assert {"brief", "keyPoints", "topics"} == set(after["content"])
+    comments = after["collaboration"]["publicComments"]
+    assert comments and after == call.extensive(ContentSelector.from_json(body["contentSelector"]))
+    # Every comment was posted by the time it appears.
+    assert all(datetime.fromisoformat(c["posted"]) <= call.enriched_at for c in comments)
+
+
+def test_most_calls_are_enriched_when_listed(company: Company) -> None:
+    calls = list(company.calls())
+    late = [c for c in calls if c.enriched_at > c.visible_at]
+    assert 0 < len(late) < 0.2 * len(calls)  # the default share, 0.1
+    assert all(timedelta(hours=2) <= c.enriched_at - c.visible_at <= timedelta(hours=48) for c in late)
