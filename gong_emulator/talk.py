@@ -29,7 +29,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from gong_emulator.calls import Timeline
+    from gong_emulator.model import Timeline
 
 TALK_RATIO = "Talk Ratio"
 LONGEST_MONOLOGUE = "Longest Monologue"

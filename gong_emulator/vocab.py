@@ -152,3 +152,5 @@ UPLOAD_LANGUAGES = {
     "en": "eng", "fr": "fre", "de": "ger", "es": "spa", "ja": "jpn", "it": "ita", "pt": "por",
     "nl": "dut", "he": "heb", "zh": "chi",
 }  # fmt: skip
+#: Where Gong's pre-signed media URLs point (recordings and API uploads).
+S3_MEDIA_HOST = "https://gong-pre-redaction-media-gpe-nam-02-1-us-west-2.s3.amazonaws.com"

@@ -11,7 +11,7 @@ from typing import Any
 import orjson
 import pytest
 
-import gong_emulator.calls as calls_module
+import gong_emulator.call as call_module
 from gong_emulator import Company, CompanySpec, GeneratedCall
 
 from .conftest import END, START
@@ -360,13 +360,13 @@ def test_hundred_thousand_calls_one_transcript_without_generating_the_others(
 ) -> None:
     company = Company(CompanySpec(seed=1, n_calls=100_000, sentences_per_call=300))
     built: list[str] = []
-    original = calls_module.build_timeline
+    original = call_module.build_timeline
 
     def counting(company: Company, plan: Any) -> Any:
         built.append(plan.call_id)
         return original(company, plan)
 
-    monkeypatch.setattr(calls_module, "build_timeline", counting)
+    monkeypatch.setattr(call_module, "build_timeline", counting)
     last = deque(company.calls(), maxlen=1)[0]  # call #99,999 in started order
     transcript = last.transcript()["transcript"]
     assert built == [last.call_id]
