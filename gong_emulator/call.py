@@ -23,6 +23,7 @@ from gong_emulator import render, talk
 from gong_emulator.content import content_json
 from gong_emulator.model import Plan, Row, Timeline
 from gong_emulator.planning import plan_generated
+from gong_emulator.scorecards import answered_scorecard
 from gong_emulator.selector import ENRICHED_CONTENT, ContentSelector
 from gong_emulator.tenant import Tenant
 from gong_emulator.timefmt import from_us, to_us
@@ -106,6 +107,27 @@ class GeneratedCall:
         from the same timeline the transcript is built from."""
         company_s, external_s = talk.side_talk_seconds(self.timeline, self._company_speakers())
         return {**self._call_stats(), "company_talk_seconds": company_s, "external_talk_seconds": external_s}
+
+    def user_talk_stats(self, user_id: str) -> dict[str, float] | None:
+        """Gong's per-user stats (``talk.USER_STAT_NAMES``) of one company user on this call,
+        the side being that user alone; None when the user did not speak."""
+        spoken = talk.talk_ms(self.timeline)
+        party = next((p for p in self.plan.parties if p.user_id == user_id and p.speaker_id in spoken), None)
+        if party is None:
+            return None
+        stats = talk.interaction_stats(
+            self.timeline, self.plan.duration, {party.speaker_id}, self._customer_speakers()
+        )
+        return {name: stats[name] for name in talk.USER_STAT_NAMES}
+
+    @property
+    def review_at(self) -> datetime | None:
+        """When this call's answered scorecard is published (None: never reviewed)."""
+        return None if self._row.review_us is None else from_us(self._row.review_us)
+
+    def answered_scorecard(self) -> dict[str, Any] | None:
+        """The answered scorecard of this call as /v2/stats/activity/scorecards lists it."""
+        return None if self._row.review_us is None else answered_scorecard(self._tenant, self._row)
 
     def _call_stats(self) -> dict[str, float]:
         company, customers = self._company_speakers(), self._customer_speakers()

@@ -85,10 +85,10 @@ def put_media(api: Api, ex: Exchange, match: re.Match[str]) -> Answer:
 
 
 CALL_ROUTES: list[Route] = [
-    ("GET", r"/v2/calls", list_calls),
-    ("POST", r"/v2/calls", upload_call),
-    ("POST", r"/v2/calls/extensive", extensive),
-    ("POST", r"/v2/calls/transcript", transcripts),
-    ("GET", r"/v2/calls/(?P<id>\d+)", get_call),
-    ("PUT", r"/v2/calls/(?P<id>[^/]+)/media", put_media),
+    ("GET", r"/v2/calls", list_calls, "api:calls:read:basic"),
+    ("POST", r"/v2/calls", upload_call, "api:calls:create:basic"),
+    ("POST", r"/v2/calls/extensive", extensive, "api:calls:read:extensive"),
+    ("POST", r"/v2/calls/transcript", transcripts, "api:calls:read:transcript"),
+    ("GET", r"/v2/calls/(?P<id>\d+)", get_call, "api:calls:read:basic"),
+    ("PUT", r"/v2/calls/(?P<id>[^/]+)/media", put_media, "api:calls:create:basic"),
 ]

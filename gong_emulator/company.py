@@ -19,6 +19,7 @@ from gong_emulator.call import GeneratedCall
 from gong_emulator.ids import random_id
 from gong_emulator.index import build_index
 from gong_emulator.model import CallFilter, CompanySpec, DuplicateCallError, Row, UploadedCall, row_key
+from gong_emulator.scorecards import answered_scorecard
 from gong_emulator.tenant import Tenant
 from gong_emulator.timefmt import to_us
 from gong_emulator.uploads import parse_upload
@@ -57,6 +58,28 @@ class Company(Tenant):
         """Ids of every call deleted so far (by ``delete_call`` or an injected fault)."""
         with self._lock:
             return {r.call_id for r in self._rows if r.deleted}
+
+    def reviewed_calls(self, now: datetime | None = None) -> list[GeneratedCall]:
+        """Listed calls whose answered scorecard is published by ``now`` (all if None), in
+        review-time order."""
+        return [GeneratedCall(self, r) for r in self._reviewed_rows(now)]
+
+    def answered_scorecards(self, now: datetime | None = None) -> list[dict[str, Any]]:
+        """Ground truth: every answered scorecard published by ``now`` (all if None)."""
+        return [answered_scorecard(self, r) for r in self._reviewed_rows(now)]
+
+    def _reviewed_rows(self, now: datetime | None) -> list[Row]:
+        now_us = None if now is None else to_us(now)
+        with self._lock:
+            rows = [
+                r
+                for r in self._rows
+                if r.review_us is not None
+                and not r.deleted
+                and (now_us is None or max(r.visible_us, r.review_us) <= now_us)
+            ]
+        rows.sort(key=lambda r: (r.review_us or 0, r.key))
+        return rows
 
     def __len__(self) -> int:
         with self._lock:

@@ -26,6 +26,7 @@ def build_index(spec: CompanySpec, users: list[User]) -> list[Row]:
     # Features added later draw from their own streams, so older draws keep their values.
     empty_draw = random.Random(f"{spec.seed}/index/empty").random
     edit_rng = random.Random(f"{spec.seed}/index/edit")
+    review_rng = random.Random(f"{spec.seed}/index/review")
     starts = sorted(start_us + int(uniform() * span) for _ in range(spec.n_calls))
     seen: set[int] = set()
     rows: list[Row] = []
@@ -48,6 +49,7 @@ def build_index(spec: CompanySpec, users: list[User]) -> list[Row]:
             transcript = visible + randint(0, 5 * 60) * 1_000_000
         user = choices(users, cum_weights=cum)[0]
         late_edit, edit_lag = edit_rng.random() < spec.late_edit_share, edit_rng.randint(2 * 60, 48 * 60)
+        reviewed, review_lag = review_rng.random() < spec.scorecard_share, review_rng.randint(30, 7 * 24 * 60)
         rows.append(
             Row(
                 started,
@@ -61,6 +63,7 @@ def build_index(spec: CompanySpec, users: list[User]) -> list[Row]:
                 seed_index=index,
                 empty_pending=empty_draw() < spec.empty_transcript_share,
                 enriched_us=visible + edit_lag * _MINUTE_US if late_edit else visible,
+                review_us=visible + review_lag * _MINUTE_US if reviewed else None,
             )
         )
     rows.sort(key=row_key)

@@ -34,12 +34,25 @@ _5XX_MESSAGES = {
 
 
 class Authenticator:
-    """Accepts ``Basic base64(key:secret)`` and any of the ``Bearer`` tokens (constant-time)."""
+    """Accepts ``Basic base64(key:secret)`` and any of the ``Bearer`` tokens (constant-time);
+    with ``granted_scopes``, an endpoint whose scope is not granted answers Gong's 401."""
 
-    def __init__(self, access_key: str, access_key_secret: str, bearer_tokens: Iterable[str]) -> None:
+    def __init__(
+        self,
+        access_key: str,
+        access_key_secret: str,
+        bearer_tokens: Iterable[str],
+        granted_scopes: Iterable[str] | None = None,
+    ) -> None:
         self.access_key = access_key
         self.access_key_secret = access_key_secret
         self.bearer_tokens = tuple(bearer_tokens)
+        self.granted_scopes = None if granted_scopes is None else frozenset(granted_scopes)
+
+    def check_scope(self, scope: str | None) -> None:
+        """401 with Gong's text when the app lacks ``scope`` (None: no endpoint matched)."""
+        if scope is not None and self.granted_scopes is not None and scope not in self.granted_scopes:
+            raise ApiError(401, f"You don't have permission to use '{scope}' in your app.")
 
     def check(self, ex: Exchange) -> None:
         """Return if the credentials are good; 401 otherwise."""

@@ -38,6 +38,9 @@ class CompanySpec:
     without any transcript (``no_transcript_share``) answers ``[]`` once listed when asked by id.
     Post-call enrichment (gong-api.md 7.2): ``late_edit_share`` of calls get their comments,
     brief and key points 2-48 h after they are listed (``GeneratedCall.enriched_at``).
+    ``scorecard_share`` of generated calls get an answered scorecard, reviewed 30 min to 7 days
+    after the call is listed. With ``reorg_at`` set, ``reorg_share`` of the reps get another
+    manager and title from that instant on (``Company.users_at``).
     """
 
     seed: int = 1
@@ -59,10 +62,15 @@ class CompanySpec:
     empty_transcript_share: float = 0.5
     comment_share: float = 0.3
     late_edit_share: float = 0.1
+    scorecard_share: float = 0.2
+    reorg_at: datetime | None = None
+    reorg_share: float = 0.3
 
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or self.end.tzinfo is None:
             raise ValueError("CompanySpec.start and .end must be timezone-aware")
+        if self.reorg_at is not None and self.reorg_at.tzinfo is None:
+            raise ValueError("CompanySpec.reorg_at must be timezone-aware")
         if self.end <= self.start:
             raise ValueError("CompanySpec.end must be after .start")
         if self.n_calls < 0 or self.sentences_per_call < 1:
@@ -231,6 +239,7 @@ class Row:
         "is_private",
         "key",
         "primary_user_id",
+        "review_us",
         "seed_index",
         "started_us",
         "transcript_us",
@@ -254,6 +263,7 @@ class Row:
         upload: UploadedCall | None = None,
         empty_pending: bool = False,
         enriched_us: int | None = None,
+        review_us: int | None = None,
     ) -> None:
         self.started_us = started_us
         self.digits = digits
@@ -268,6 +278,7 @@ class Row:
         self.upload = upload
         self.empty_pending = empty_pending  # answers "transcript": [] while it is not ready
         self.enriched_us = visible_us if enriched_us is None else enriched_us  # comments, brief
+        self.review_us = review_us  # when its answered scorecard is published, if it has one
         self.deleted = False
 
 

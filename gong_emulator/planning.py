@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from datetime import date, timedelta
 from typing import Any
 
 from gong_emulator import vocab
@@ -34,7 +35,9 @@ def plan_generated(tenant: Tenant, row: Row) -> Plan:
     language = _language(rng, internal_only, has_transcript)
     team = _team(rng, tenant, primary, internal_only)
     parties = [
-        _party(rng, _colleague(user), None if i == 0 else _INTERNAL_METHODS, i == 0, has_transcript)
+        _party(
+            rng, _colleague(tenant, user, row), None if i == 0 else _INTERNAL_METHODS, i == 0, has_transcript
+        )
         for i, user in enumerate(team)
     ]
     weights = [1.0 / (i + 1) for i in range(len(tenant.accounts))]
@@ -120,8 +123,9 @@ def _team(rng: random.Random, tenant: Tenant, primary: User, internal_only: bool
     return [primary, *rng.sample(same_ws, min(n_colleagues, len(same_ws)))]
 
 
-def _colleague(user: User) -> tuple[str, str, str | None, str | None, str | None]:
-    return user.email, user.name, user.api["title"], user.id, user.phone
+def _colleague(tenant: Tenant, user: User, row: Row) -> tuple[str, str, str | None, str | None, str | None]:
+    """A company user as a party, with the title the user had when the call started."""
+    return user.email, user.name, tenant.user_at(user.id, row.started_us)["title"], user.id, user.phone
 
 
 def _contact(person: Person) -> tuple[str, str, str | None, str | None, str | None]:
@@ -277,14 +281,34 @@ def _call_crm(rng: random.Random, account: Any, started_us: int) -> list[CrmObje
             ("Primary_contact_persona__c", rng.choice(vocab.PERSONAS)),
             ("IsClosed", stage_i >= len(vocab.OPP_STAGES) - 2),
         ]
-        then_fields = [
-            ("StageName", vocab.OPP_STAGES[max(0, stage_i - 1)]) if name == "StageName" else (name, value)
-            for name, value in now_fields
-        ]
+        then_fields = _opportunity_at_call(now_fields, stage_i, account.opportunity_id, started_us)
         objects.insert(
             0, CrmObject("Salesforce", "Opportunity", account.opportunity_id, now_fields, then_fields)
         )
     return objects
+
+
+def _opportunity_at_call(
+    now_fields: list[tuple[str, Any]], stage_i: int, opportunity_id: str, started_us: int
+) -> list[tuple[str, Any]]:
+    """The opportunity as it was when the call started (contextTiming TimeOfCall): usually an
+    earlier stage, often another amount or close date. Drawn from its own stream, so the
+    values served for ``Now`` never depend on it."""
+    rng = random.Random(f"{opportunity_id}/{started_us}/at-call")
+    stage = vocab.OPP_STAGES[max(0, stage_i - rng.choice((0, 1, 1, 2)))]
+    now = dict(now_fields)
+    amount = now["Amount"] if rng.random() < 0.4 else rng.randrange(5_000, 250_000, 500)
+    close = date.fromisoformat(now["CloseDate"])
+    if rng.random() < 0.5:
+        close -= timedelta(days=rng.choice((-1, 1)) * rng.randint(7, 60))
+    then = {
+        "StageName": stage,
+        "Amount": amount,
+        "CloseDate": close.isoformat(),
+        "MRR__c": round(amount / 12, 2),
+        "IsClosed": vocab.OPP_STAGES.index(stage) >= len(vocab.OPP_STAGES) - 2,
+    }
+    return [(name, then.get(name, value)) for name, value in now_fields]
 
 
 def _attach_party_crm(rng: random.Random, party: Party, people: list[Person], tenant: Tenant) -> None:

@@ -36,11 +36,13 @@ from gong_emulator.faults import FAULT_DROP, FAULT_SLOW, FAULT_TRUNCATE, FaultPl
 from gong_emulator.middleware import Authenticator, FaultInjector, RateLimits
 from gong_emulator.paging import Pager
 from gong_emulator.routes import Api, Router
+from gong_emulator.settings_handlers import SETTINGS_ROUTES
+from gong_emulator.stats_handlers import STATS_ROUTES
 from gong_emulator.transport import HttpServer, RequestHandler
 from gong_emulator.user_handlers import USER_ROUTES
 
 _log = logging.getLogger("gong_emulator")
-ROUTES = [*CALL_ROUTES, *USER_ROUTES]
+ROUTES = [*CALL_ROUTES, *USER_ROUTES, *SETTINGS_ROUTES, *STATS_ROUTES]
 
 
 class GongEmulator:
@@ -67,6 +69,7 @@ class GongEmulator:
         host: str = "127.0.0.1",
         port: int = 0,
         log_requests: bool = False,
+        granted_scopes: Iterable[str] | None = None,
     ) -> None:
         if page_size < 1:
             raise ValueError("page_size must be >= 1")
@@ -75,7 +78,7 @@ class GongEmulator:
         self.host = host
         self.port = port
         self.log_requests = log_requests
-        self._auth = Authenticator(access_key, access_key_secret, bearer_tokens)
+        self._auth = Authenticator(access_key, access_key_secret, bearer_tokens, granted_scopes)
         self._faults = FaultInjector(faults or FaultPlan.none())
         self._limits = RateLimits(rate_limit_per_second, burst, daily_quota, company.tz, self.clock)
         pager = Pager(company, self.clock, page_size, cursor_ttl_seconds, self._faults.plan.seed)
@@ -158,6 +161,8 @@ class GongEmulator:
         truncate = False
         try:
             self._auth.check(ex)
+            route = self._router.resolve(ex)
+            self._auth.check_scope(route.scope)
             self._faults.decide(ex)
             if ex.fault == FAULT_DROP:
                 handler.drop()
@@ -168,7 +173,7 @@ class GongEmulator:
             truncate = ex.fault == FAULT_TRUNCATE
             self._faults.raise_error(ex)
             self._limits.take()
-            status, body = self._router.dispatch(self._api, ex)
+            status, body = route.answer(self._api, ex)
             self._faults.settle(ex)
             body = {"requestId": ex.request_id, **body}
             extra: dict[str, str] = {}

@@ -92,3 +92,8 @@ def side_talk_seconds(tl: Timeline, side: Collection[str]) -> tuple[float, float
     spoken = talk_ms(tl)
     side_ms = sum(ms for sp, ms in spoken.items() if sp in side)
     return side_ms / 1000, (sum(spoken.values()) - side_ms) / 1000
+
+
+def mean_stats(per_call: list[dict[str, float]], names: tuple[str, ...]) -> dict[str, float]:
+    """Gong's figure for a user over several calls: the mean of each per-call stat, 2 decimals."""
+    return {name: round(sum(s[name] for s in per_call) / len(per_call), 2) for name in names}

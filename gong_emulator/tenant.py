@@ -7,12 +7,14 @@ specs give identical tenants. The calls live in ``gong_emulator.company`` on top
 from __future__ import annotations
 
 import random
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from gong_emulator import vocab
 from gong_emulator.ids import ascii_fold, random_id, sfdc_id
 from gong_emulator.model import Account, CompanySpec, Person, User
+from gong_emulator.tenant_settings import make_reorg, make_scorecards, make_tracker_settings
 from gong_emulator.timefmt import format_instant, to_us, truncate_us
 
 _DAY_US = 86_400_000_000
@@ -43,9 +45,28 @@ class Tenant:
         self.trackers: list[tuple[str, str, str, tuple[str, ...]]] = [
             (random_id(rng), name, kind, phrases) for name, kind, phrases in vocab.TRACKERS
         ]
+        self.scorecards: list[dict[str, Any]] = make_scorecards(self.spec, self.workspaces, self.members)
+        self.tracker_settings: list[dict[str, Any]] = make_tracker_settings(
+            self.spec, self.trackers, self.workspaces[0]["id"]
+        )
+        #: Ground truth of the users' history: ``{user id: {"managerId", "title"}}`` from reorg_at on.
+        self.reorg: dict[str, dict[str, Any]] = make_reorg(self.spec, self.members)
+        self._reorg_us = None if self.spec.reorg_at is None else to_us(self.spec.reorg_at)
 
     def user(self, user_id: str) -> User:
         return self.users_by_id[user_id]
+
+    def user_at(self, user_id: str, at_us: int) -> dict[str, Any]:
+        """The GET /v2/users item of one user as it was at ``at_us`` (µs since the epoch)."""
+        item = self.users_by_id[user_id].api
+        if self._reorg_us is None or at_us < self._reorg_us or user_id not in self.reorg:
+            return item
+        return {**item, **self.reorg[user_id]}
+
+    def users_at(self, now: datetime) -> list[dict[str, Any]]:
+        """GET /v2/users as served at ``now``: before ``spec.reorg_at`` equal to ``users``."""
+        at_us = to_us(now)
+        return [self.user_at(u.id, at_us) for u in self.members]
 
     def _make_workspaces(self, rng: random.Random) -> list[dict[str, Any]]:
         out = []

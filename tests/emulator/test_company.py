@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections import Counter, deque
 from datetime import UTC, datetime
-from itertools import pairwise
 from typing import Any
 
 import orjson
@@ -15,6 +14,7 @@ import gong_emulator.call as call_module
 from gong_emulator import Company, CompanySpec, GeneratedCall
 
 from .conftest import END, START
+from .truth import expected_stats, talk_by_speaker_ms
 
 META_KEYS = [
     "id", "url", "title", "scheduled", "started", "duration", "primaryUserId", "direction", "system",
@@ -143,20 +143,12 @@ def test_transcript_structure_and_duration(wide: list[GeneratedCall]) -> None:
         assert call.metadata()["duration"] >= previous_end / 1000
 
 
-def _talk_by_speaker_ms(transcript: list[dict[str, Any]]) -> Counter[str]:
-    by_speaker: Counter[str] = Counter()
-    for segment in transcript:
-        for s in segment["sentences"]:
-            by_speaker[segment["speakerId"]] += s["end"] - s["start"]
-    return by_speaker
-
-
 def test_speakers_are_the_company_users_who_spoke_with_their_transcript_talk(
     wide: list[GeneratedCall], wide_extensive: list[dict[str, Any]]
 ) -> None:
     checked = externals_who_spoke = 0
     for call, ext in zip(wide, wide_extensive, strict=True):
-        by_speaker_ms = _talk_by_speaker_ms(call.transcript()["transcript"])
+        by_speaker_ms = talk_by_speaker_ms(call.transcript()["transcript"])
         parties = {p["id"]: p for p in ext["parties"]}
         spoke = [p for p in ext["parties"] if p["speakerId"] in by_speaker_ms]
         speakers = ext["interaction"]["speakers"]
@@ -171,38 +163,6 @@ def test_speakers_are_the_company_users_who_spoke_with_their_transcript_talk(
     assert checked > 500 and externals_who_spoke > 500
 
 
-def _expected_stats(ext: dict[str, Any], transcript: list[dict[str, Any]]) -> dict[str, float]:
-    """Gong's per-call stats recomputed from the API JSON alone (the transcript and the parties)."""
-    company = {p["speakerId"] for p in ext["parties"] if p["affiliation"] == "Internal" and p["speakerId"]}
-    customers = {p["speakerId"] for p in ext["parties"] if p["affiliation"] == "External" and p["speakerId"]}
-    duration = ext["metaData"]["duration"]
-    talk = _talk_by_speaker_ms(transcript)
-    total = sum(talk.values())
-    turns = [
-        (seg["speakerId"], seg["sentences"][0]["start"], seg["sentences"][-1]["end"]) for seg in transcript
-    ]
-    pauses = [b[1] - a[2] for a, b in pairwise(turns) if a[0] not in company and b[0] in company]
-    questions = sum(
-        1
-        for seg in transcript
-        if seg["speakerId"] in company
-        for s in seg["sentences"]
-        if s["text"].endswith("?")
-    )
-
-    def longest(side: set[str]) -> int:
-        return max((end - start for sp, start, end in turns if sp in side), default=0) // 1000
-
-    return {
-        "Talk Ratio": round(sum(talk[sp] for sp in company) / total, 2) if total else 0.0,
-        "Longest Monologue": longest(company),
-        "Longest Customer Story": longest(customers),
-        "Interactivity": round(min(10.0, (len(turns) - 1) / max(1.0, duration / 60)), 2) if turns else 0.0,
-        "Patience": round(sum(pauses) / len(pauses) / 1000, 2) if pauses else 0.0,
-        "Question Rate": round(questions * 3600 / duration, 2),
-    }
-
-
 def test_interaction_stats_follow_from_the_transcript(
     wide: list[GeneratedCall], wide_extensive: list[dict[str, Any]]
 ) -> None:
@@ -210,10 +170,10 @@ def test_interaction_stats_follow_from_the_transcript(
     for call, ext in zip(wide, wide_extensive, strict=True):
         transcript = call.transcript()["transcript"]
         stats = {s["name"]: s["value"] for s in ext["interaction"]["interactionStats"]}
-        assert stats == _expected_stats(ext, transcript)
+        assert stats == expected_stats(ext, transcript)
         truth = call.talk_stats()
         assert {k: v for k, v in truth.items() if k in stats} == stats
-        talk = _talk_by_speaker_ms(transcript)
+        talk = talk_by_speaker_ms(transcript)
         company = {p["speakerId"] for p in ext["parties"] if p["affiliation"] == "Internal"}
         company_s = sum(ms for sp, ms in talk.items() if sp in company) / 1000
         assert truth["company_talk_seconds"] == pytest.approx(company_s)
