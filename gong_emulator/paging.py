@@ -19,6 +19,7 @@ from gong_emulator.company import Company
 from gong_emulator.cursors import CursorCodec, CursorError
 from gong_emulator.exchange import NO_CALLS, ApiError, Exchange
 from gong_emulator.faults import FAULT_DELETE_BETWEEN_PAGES
+from gong_emulator.middleware import FaultInjector
 from gong_emulator.model import CallFilter
 from gong_emulator.timefmt import to_us
 
@@ -29,13 +30,13 @@ class Pager:
     """Serves pages of calls or lists, issuing and checking signed cursors."""
 
     def __init__(
-        self, company: Company, clock: Clock, page_size: int, cursor_ttl_seconds: float, fault_seed: int
+        self, company: Company, clock: Clock, page_size: int, cursor_ttl_seconds: float, faults: FaultInjector
     ) -> None:
         self.company = company
         self.clock = clock
         self.page_size = page_size
         self.cursor_ttl_seconds = cursor_ttl_seconds
-        self.fault_seed = fault_seed
+        self.faults = faults
         self._cursors = CursorCodec()
 
     def calls(
@@ -73,7 +74,7 @@ class Pager:
         earlier = self.company.select(flt, now=now, transcripts=transcripts, until=after)
         if not earlier:
             return 0
-        victim = random.Random(f"{self.fault_seed}/delete/{ex.number}").choice(earlier)
+        victim = random.Random(f"{self.faults.plan.seed}/delete/{ex.number}").choice(earlier)
         self.company.delete_call(victim.call_id)
         ex.fault_used = True
         # Gong's cursor is an offset (pageNumber): with one earlier call gone, every later call

@@ -81,7 +81,7 @@ class GongEmulator:
         self._auth = Authenticator(access_key, access_key_secret, bearer_tokens, granted_scopes)
         self._faults = FaultInjector(faults or FaultPlan.none())
         self._limits = RateLimits(rate_limit_per_second, burst, daily_quota, company.tz, self.clock)
-        pager = Pager(company, self.clock, page_size, cursor_ttl_seconds, self._faults.plan.seed)
+        pager = Pager(company, self.clock, page_size, cursor_ttl_seconds, self._faults)
         self._api = Api(company, self.clock, pager, upload_visibility_lag_seconds)
         self._router = Router(ROUTES)
         self._lock = threading.Lock()
@@ -90,10 +90,34 @@ class GongEmulator:
         self._server: HttpServer | None = None
         self._thread: threading.Thread | None = None
 
-    access_key = property(lambda self: self._auth.access_key)
-    access_key_secret = property(lambda self: self._auth.access_key_secret)
+    @property
+    def access_key(self) -> str:
+        return self._auth.access_key
+
+    @access_key.setter
+    def access_key(self, value: str) -> None:
+        self._auth.access_key = value
+
+    @property
+    def access_key_secret(self) -> str:
+        """The accepted secret; assign another to rotate it (old credentials then get 401)."""
+        return self._auth.access_key_secret
+
+    @access_key_secret.setter
+    def access_key_secret(self, value: str) -> None:
+        self._auth.access_key_secret = value
+
     bearer_tokens = property(lambda self: self._auth.bearer_tokens)
-    faults = property(lambda self: self._faults.plan, doc="The FaultPlan in force")
+
+    @property
+    def faults(self) -> FaultPlan:
+        """The FaultPlan in force; assign another to change it between requests."""
+        return self._faults.plan
+
+    @faults.setter
+    def faults(self, plan: FaultPlan) -> None:
+        self._faults.plan = plan
+
     page_size = property(lambda self: self._api.pager.page_size)
     cursor_ttl_seconds = property(lambda self: self._api.pager.cursor_ttl_seconds)
     upload_visibility_lag_seconds = property(lambda self: self._api.upload_visibility_lag_seconds)
