@@ -152,3 +152,27 @@ UPLOAD_LANGUAGES = {
     "en": "eng", "fr": "fre", "de": "ger", "es": "spa", "ja": "jpn", "it": "ita", "pt": "por",
     "nl": "dut", "he": "heb", "zh": "chi",
 }  # fmt: skip
+#: Where Gong's pre-signed media URLs point (recordings and API uploads).
+S3_MEDIA_HOST = "https://gong-pre-redaction-media-gpe-nam-02-1-us-west-2.s3.amazonaws.com"
+
+#: Scorecard names and the RANGE (1-5) questions they draw from.
+SCORECARD_NAMES = (
+    "AE Demo Call Scorecard",
+    "Discovery Call Scorecard",
+    "SDR Cold Call Scorecard",
+    "Renewal Call Review",
+)
+SCORECARD_QUESTIONS = (
+    "Did the rep set a clear agenda?",
+    "How well did the rep uncover the customer's pain?",
+    "Did the rep handle objections well?",
+    "Did the rep confirm budget and timeline?",
+    "How well did the rep tailor the demo?",
+    "Did the rep set clear next steps?",
+    "Did the rep offer a pilot? Were success criteria set?",
+    "How well did the rep listen?",
+)
+OVERALL_QUESTION = "How would you rate the rep's overall performance in the call?"
+VISIBILITY_TYPES = ("PUBLIC", "PUBLIC", "PRIVATE", "OPT_IN_USERS")
+#: Languages whose transcripts carry the tracker phrases too (their keywords are listed per language).
+TRACKER_LANGUAGES = ("fre", "ger", "spa", "jpn")

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import httpx
 import pytest
 
-from gong_emulator import Company, GongEmulator
+from gong_emulator import Company, ContentSelector, GeneratedCall, GongEmulator
 
-from .conftest import AUTH
+from .conftest import AUTH, SPEC
 
 NO_CALLS = ["No calls found corresponding to the provided filters"]
 WINDOW = {"fromDateTime": "2025-03-01T00:00:00Z", "toDateTime": "2025-05-01T00:00:00Z"}
@@ -283,8 +284,18 @@ def test_private_calls_are_listed_with_is_private(company: Company, client: http
 
 
 # ------------------------------------------------------------------------ visibility
+def _late_transcript(company: Company, *, empty: bool) -> GeneratedCall:
+    return next(
+        c
+        for c in company.calls()
+        if c.transcript_visible_at - c.visible_at > timedelta(hours=1)
+        and c.answers_empty_transcript is empty
+        and c.plan.n_sentences
+    )
+
+
 def test_calls_and_transcripts_appear_after_their_lag(company: Company, make_emulator: Any) -> None:
-    call = next(c for c in company.calls() if c.transcript_visible_at - c.visible_at > timedelta(hours=1))
+    call = _late_transcript(company, empty=False)
     emu, http = make_emulator(clock_at=call.started + timedelta(seconds=1))
     window = {
         "fromDateTime": call.metadata()["started"],
@@ -304,6 +315,37 @@ def test_calls_and_transcripts_appear_after_their_lag(company: Company, make_emu
     assert status() == (200, 200, 404)
     emu.clock.set(call.transcript_visible_at)
     assert status() == (200, 200, 200)
+
+
+def test_a_pending_transcript_answers_empty_for_the_empty_share(company: Company, make_emulator: Any) -> None:
+    call = _late_transcript(company, empty=True)
+    emu, http = make_emulator(clock_at=call.visible_at)
+    by_id = {"filter": {"callIds": [call.call_id]}}
+    by_window = {
+        "filter": {"fromDateTime": call.metadata()["started"], "toDateTime": call.visible_at.isoformat()}
+    }
+    for body in (by_id, by_window):
+        answer = http.post("/v2/calls/transcript", json=body).json()["callTranscripts"]
+        assert {"callId": call.call_id, "transcript": []} in answer
+    assert call.transcript(emu.clock.now())["transcript"] == []
+    emu.clock.set(call.transcript_visible_at)
+    (answer,) = http.post("/v2/calls/transcript", json=by_id).json()["callTranscripts"]
+    assert answer == call.transcript() and answer["transcript"]
+    shares = [c.answers_empty_transcript for c in company.calls()]
+    assert 0.3 < sum(shares) / len(shares) < 0.7  # the default share, 0.5
+
+
+def test_a_call_without_speech_answers_empty_by_id_once_listed(make_emulator: Any) -> None:
+    spec = replace(
+        SPEC, n_calls=20, no_transcript_share=1.0, late_transcript_share=1.0, empty_transcript_share=0
+    )
+    emu, http = make_emulator(spec=spec)
+    call = next(emu.company.calls())
+    emu.clock.set(call.visible_at)
+    window = {"fromDateTime": call.metadata()["started"], "toDateTime": call.visible_at.isoformat()}
+    assert http.post("/v2/calls/transcript", json={"filter": window}).status_code == 404
+    answer = http.post("/v2/calls/transcript", json={"filter": {**window, "callIds": [call.call_id]}})
+    assert answer.json()["callTranscripts"] == [{"callId": call.call_id, "transcript": []}]
 
 
 def test_late_calls_exist(company: Company) -> None:
@@ -416,3 +458,42 @@ def test_requests_are_recorded(make_emulator: Any) -> None:
     assert first.received_at <= second.received_at and first.request_id != second.request_id
     emu.clear_requests()
     assert emu.requests == []
+
+
+def test_late_edits_add_comments_brief_and_key_points_after_the_call_is_listed(make_emulator: Any) -> None:
+    spec = replace(SPEC, n_calls=30, late_edit_share=1.0, comment_share=1.0)
+    emu, http = make_emulator(spec=spec)
+    call = next(emu.company.calls())
+    assert timedelta(hours=2) <= call.enriched_at - call.visible_at <= timedelta(hours=48)
+    body = {
+        "filter": {"callIds": [call.call_id]},
+        "contentSelector": {
+            "exposedFields": {
+                "content": {"brief": True, "keyPoints": True, "topics": True},
+                "collaboration": {"publicComments": True},
+            }
+        },
+    }
+
+    def served() -> dict[str, Any]:
+        (item,) = http.post("/v2/calls/extensive", json=body).json()["calls"]
+        return item
+
+    emu.clock.set(call.visible_at)
+    before = served()
+    assert set(before["content"]) == {"topics"} and before["collaboration"] == {}
+    assert before == call.extensive(ContentSelector.from_json(body["contentSelector"]), emu.clock.now())
+    emu.clock.set(call.enriched_at)
+    after = served()
+    assert {"brief", "keyPoints", "topics"} == set(after["content"])
+    comments = after["collaboration"]["publicComments"]
+    assert comments and after == call.extensive(ContentSelector.from_json(body["contentSelector"]))
+    # Every comment was posted by the time it appears.
+    assert all(datetime.fromisoformat(c["posted"]) <= call.enriched_at for c in comments)
+
+
+def test_most_calls_are_enriched_when_listed(company: Company) -> None:
+    calls = list(company.calls())
+    late = [c for c in calls if c.enriched_at > c.visible_at]
+    assert 0 < len(late) < 0.2 * len(calls)  # the default share, 0.1
+    assert all(timedelta(hours=2) <= c.enriched_at - c.visible_at <= timedelta(hours=48) for c in late)

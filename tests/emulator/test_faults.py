@@ -131,3 +131,14 @@ def test_invalid_plans_are_rejected() -> None:
         FaultPlan(schedule={1: "explode"})
     with pytest.raises(ValueError):
         FaultPlan(p_5xx=0.7, p_drop=0.7)
+
+
+def test_the_fault_plan_and_the_secret_can_change_between_requests(make_emulator: Any) -> None:
+    emu, http = make_emulator()
+    assert http.get("/v2/workspaces").status_code == 200
+    emu.faults = FaultPlan(schedule={2: "502", 3: "502"})
+    assert [http.get("/v2/workspaces").status_code for _ in range(3)] == [502, 502, 200]
+    emu.access_key_secret = "rotated"
+    assert http.get("/v2/workspaces").status_code == 401
+    rotated = httpx.get(f"{emu.base_url}/v2/workspaces", auth=(emu.access_key, "rotated"))
+    assert rotated.status_code == 200
