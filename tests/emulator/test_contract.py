@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import re
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,12 +19,9 @@ import pytest
 
 from gong_emulator import Company, CompanySpec, ContentSelector, GongEmulator
 from gong_emulator.timefmt import parse_instant_ns, to_us
+from tests.fixtures import RECORDED
 
 from .conftest import AUTH, END, START
-
-FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "gong-recorded"
-if not FIXTURES.is_dir():
-    pytest.skip(f"recorded Gong fixtures not found at {FIXTURES}", allow_module_level=True)
 
 # (method, path regex) of every endpoint the emulator serves.
 SERVED = [
@@ -52,7 +48,7 @@ ALL_EXPOSED = {
 
 
 def _load(name: str) -> dict[str, Any]:
-    return orjson.loads((FIXTURES / name).read_bytes())
+    return orjson.loads((RECORDED / name).read_bytes())
 
 
 def _served(fixture: dict[str, Any]) -> bool:
@@ -61,7 +57,7 @@ def _served(fixture: dict[str, Any]) -> bool:
 
 
 HTTP_FIXTURES = sorted(
-    p.name for p in FIXTURES.glob("*.json") if "status" in _load(p.name) and _served(_load(p.name))
+    p.name for p in RECORDED.glob("*.json") if "status" in _load(p.name) and _served(_load(p.name))
 )
 
 
