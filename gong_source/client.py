@@ -8,6 +8,7 @@ retried (429, 5xx, timeouts, dropped or truncated responses) or turned into a on
 
 from __future__ import annotations
 
+import json as stdlib_json
 import logging
 import random
 import re
@@ -197,8 +198,13 @@ class GongClient:
         *,
         params: dict[str, Any] | None = None,
         json: dict[str, Any] | None = None,
+        keep_number_text: bool = False,
     ) -> dict[str, Any] | None:
-        """Send one logical request, retrying what is worth retrying."""
+        """Send one logical request, retrying what is worth retrying.
+
+        `keep_number_text` decodes numbers with a fraction or exponent as `JsonFloat`, which
+        remembers the text Gong sent (for CRM values; see `decode_json`).
+        """
         if not path.startswith("/"):
             # An absolute URL would make httpx leave the configured host.
             raise GongRequestError(f"refusing to request {path!r}: only paths on the configured host")
@@ -215,7 +221,9 @@ class GongClient:
             for attempt in retrying:
                 with attempt:
                     self._this_thread.attempts = attempt.retry_state.attempt_number
-                    return self._attempt(method, path, endpoint, params=params, json=json)
+                    return self._attempt(
+                        method, path, endpoint, params=params, json=json, keep_number_text=keep_number_text
+                    )
         except _Retryable as exhausted:
             raise exhausted.error from None
         raise AssertionError("unreachable")  # pragma: no cover
@@ -233,6 +241,7 @@ class GongClient:
         items_key: str,
         params: dict[str, Any] | None = None,
         json: dict[str, Any] | None = None,
+        keep_number_text: bool = False,
     ) -> Iterator[Page]:
         """Yield every page: the cursor goes in the query for GET and the body for POST.
 
@@ -243,10 +252,12 @@ class GongClient:
         while True:
             if method == "GET":
                 page_params = {**(params or {}), **({"cursor": cursor} if cursor else {})}
-                body = self.request(method, path, params=page_params)
+                body = self.request(method, path, params=page_params, keep_number_text=keep_number_text)
             else:
                 page_json = {**(json or {}), **({"cursor": cursor} if cursor else {})}
-                body = self.request(method, path, params=params, json=page_json)
+                body = self.request(
+                    method, path, params=params, json=page_json, keep_number_text=keep_number_text
+                )
             if body is None:
                 return
             items = body.get(items_key)
@@ -275,6 +286,7 @@ class GongClient:
         params: dict[str, Any] | None = None,
         json: dict[str, Any] | None = None,
         max_passes: int = 4,
+        keep_number_text: bool = False,
     ) -> list[dict[str, Any]]:
         """Every item of a paginated answer, read in one uninterrupted pass.
 
@@ -288,7 +300,15 @@ class GongClient:
             items: list[dict[str, Any]] = []
             total = None
             try:
-                for page in self.paginate(method, path, items_key=items_key, params=params, json=json):
+                pages = self.paginate(
+                    method,
+                    path,
+                    items_key=items_key,
+                    params=params,
+                    json=json,
+                    keep_number_text=keep_number_text,
+                )
+                for page in pages:
                     total = page.records.get("totalRecords") if total is None else total
                     items.extend(page.items)
             except GongCursorExpiredError:
@@ -310,6 +330,7 @@ class GongClient:
         *,
         params: dict[str, Any] | None,
         json: dict[str, Any] | None,
+        keep_number_text: bool,
     ) -> dict[str, Any] | None:
         self.budget.spend(endpoint)
         wait = self.limiter.reserve()
@@ -331,11 +352,13 @@ class GongClient:
             raise _Retryable(
                 GongServerError(f"{endpoint}: {_describe_transport_error(exc)}", endpoint=endpoint)
             ) from None
-        return self._handle(response, endpoint)
+        return self._handle(response, endpoint, keep_number_text)
 
-    def _handle(self, response: httpx.Response, endpoint: str) -> dict[str, Any] | None:
+    def _handle(
+        self, response: httpx.Response, endpoint: str, keep_number_text: bool = False
+    ) -> dict[str, Any] | None:
         status = response.status_code
-        body = _json_or_none(response)
+        body = decode_json(response.content, keep_number_text=keep_number_text)
         request_id = (body or {}).get("requestId") if isinstance(body, dict) else None
         request_id = request_id or response.headers.get("x-traceid")
         if 200 <= status < 300:
@@ -430,10 +453,29 @@ class _BearerAuth(httpx.Auth):
         return "_BearerAuth(<redacted>)"
 
 
-def _json_or_none(response: httpx.Response) -> Any:
+class JsonFloat(float):
+    """A JSON number with a fraction or exponent that remembers its text: `0.0` stays "0.0",
+    `1e3` stays "1e3" where a float would print "0" or "1000.0". Otherwise a plain float."""
+
+    __slots__ = ("text",)
+
+    def __new__(cls, text: str) -> JsonFloat:
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+
+def decode_json(content: bytes, *, keep_number_text: bool = False) -> Any:
+    """The JSON value of a response body, or None when it is not (complete) JSON.
+
+    orjson by default (the transcript path). `keep_number_text` uses the standard library's
+    decoder, whose float hook sees each number's text; integers are exact either way.
+    """
     try:
-        return orjson.loads(response.content)
-    except orjson.JSONDecodeError:
+        if keep_number_text:
+            return stdlib_json.loads(content, parse_float=JsonFloat)
+        return orjson.loads(content)
+    except ValueError:  # orjson.JSONDecodeError and json.JSONDecodeError are ValueErrors
         return None
 
 

@@ -2,15 +2,20 @@
 
 Gong adds fields without warning, leaves optional keys null, omits sections it has no data for,
 and mixes value types in CRM fields, so every accessor here tolerates absence and coerces to
-the column's declared type. Only a record without its id is an error: it cannot be keyed.
+the column's declared type. A record without its id is an error (it cannot be keyed), except a
+talk-time speaker entry, which is left out and counted in the caller's `ShapingReport`.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from .client import JsonFloat
 from .errors import GongResponseError
 from .tables import (
     CALL_COMMENTS,
@@ -35,17 +40,44 @@ from .timestamps import to_utc_or_none
 Json = Mapping[str, Any]
 Rows = dict[str, list[dict[str, Any]]]
 
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ShapingReport:
+    """What shaping left out or changed, for the run summary; shared by threads.
+
+    Pass one to every shaping function of a run and read it at the end.
+    """
+
+    skipped_speakers: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(self, name: str, amount: int) -> None:
+        with self._lock:
+            setattr(self, name, getattr(self, name) + amount)
+
+    def counts(self) -> dict[str, int]:
+        """The non-zero counts by name, e.g. `{"skipped_speakers": 2}`."""
+        return {name: value for name, value in vars(self).items() if not name.startswith("_") and value}
+
 
 # -- scalar coercion ------------------------------------------------------------------------------
 def text(value: Any) -> str | None:
-    """IDs and free text: always str (Gong IDs are strings, but a few endpoints send numbers)."""
-    if value is None:
-        return None
+    """IDs and free text: always str (Gong IDs are strings, but a few endpoints send numbers).
+
+    A number decoded with its text (`JsonFloat`, CRM values) keeps it exactly as Gong sent it;
+    another float that is whole loses its `.0`, so an id sent as `123.0` reads "123".
+    """
+    if value is None or type(value) is str:
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, JsonFloat):
+        return value.text
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return value if isinstance(value, str) else str(value)
+    return str(value)
 
 
 def number(value: Any) -> float | None:
@@ -165,8 +197,11 @@ def call_row(meta: Json) -> dict[str, Any]:
     }
 
 
-def extensive_rows(call: Json) -> Rows:
-    """One /v2/calls/extensive item as rows of every call-detail table, parties and speakers."""
+def extensive_rows(call: Json, report: ShapingReport | None = None) -> Rows:
+    """One /v2/calls/extensive item as rows of every call-detail table, parties and speakers.
+
+    Decode it with `keep_number_text=True` so CRM numbers keep their text (`GongClient`).
+    """
     meta = section(call.get("metaData"))
     call_id = required_id(meta, "id", "extensive call metaData")
     content = section(call.get("content"))
@@ -204,15 +239,7 @@ def extensive_rows(call: Json) -> Rows:
             _comment_row(call_id, i, comment)
             for i, comment in _dicts(section(call.get("collaboration")).get("publicComments"))
         ],
-        CALL_SPEAKERS.name: [
-            {
-                "call_id": call_id,
-                "party_id": required_id(speaker, "id", f"call {call_id} speaker"),
-                "user_id": text(speaker.get("userId")),
-                "talk_time_seconds": number(speaker.get("talkTime")),
-            }
-            for _, speaker in _dicts(interaction.get("speakers"))
-        ],
+        CALL_SPEAKERS.name: _speaker_rows(call_id, interaction.get("speakers"), report),
     }
     rows.update(_tracker_rows(call_id, content.get("trackers")))
     rows.update(_outline_rows(call_id, content.get("outline")))
@@ -233,6 +260,30 @@ def _interaction_stats(call_id: str, stats: Any) -> list[dict[str, Any]]:
         if name:
             by_name[name] = number(stat.get("value"))
     return [{"call_id": call_id, "stat_name": name, "stat_value": value} for name, value in by_name.items()]
+
+
+def _speaker_rows(call_id: str, speakers: Any, report: ShapingReport | None) -> list[dict[str, Any]]:
+    """Gong's talk time per party; an entry without the party's `id` cannot be keyed or joined,
+    so it is left out (with a warning naming the call) instead of failing the whole window."""
+    rows = [
+        {
+            "call_id": call_id,
+            "party_id": text(speaker.get("id")),
+            "user_id": text(speaker.get("userId")),
+            "talk_time_seconds": number(speaker.get("talkTime")),
+        }
+        for _, speaker in _dicts(speakers)
+    ]
+    kept = [row for row in rows if row["party_id"]]
+    if skipped := len(rows) - len(kept):
+        logger.warning(
+            "call %s: left out %d interaction.speakers entries without an id (their talk time is lost)",
+            call_id,
+            skipped,
+        )
+        if report is not None:
+            report.add("skipped_speakers", skipped)
+    return kept
 
 
 def _comment_row(call_id: str, index: int, comment: Json) -> dict[str, Any]:

@@ -7,7 +7,7 @@ so nothing downstream ever compares or stores the raw text.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pendulum
@@ -53,8 +53,23 @@ def to_utc_or_none(value: Any, field: str = "timestamp") -> pendulum.DateTime | 
 
 
 def to_gong_filter(instant: datetime) -> str:
-    """Format an instant for Gong's `fromDateTime`/`toDateTime` filters (UTC, `Z`)."""
-    return to_utc(instant).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """Format an instant for Gong's `fromDateTime`/`toDateTime` filters: UTC, `Z`, and no
+    fraction or three digits, as every recorded request and peer connector sends (nothing shows
+    that Gong accepts six).
+
+    A bound with a sub-millisecond part is rounded *up* to the next millisecond. The filter
+    `[ceil(a), ceil(b))` then selects exactly the calls whose instant, truncated to the
+    millisecond, lies in `[a, b)`: consecutive windows `[a, b)` and `[b, c)` still meet with no
+    gap and no overlap, and a window never leaves out a call that a millisecond-precision check
+    of `[a, b)` counts as inside. Truncating instead would leave out `[floor(b), b)`, which the
+    window's own membership check (the deletion rule) still claims.
+    """
+    utc = to_utc(instant)
+    sub_millisecond = utc.microsecond % 1000
+    if sub_millisecond:
+        utc = utc + timedelta(microseconds=1000 - sub_millisecond)
+    fraction = f".{utc.microsecond // 1000:03d}" if utc.microsecond else ""
+    return f"{utc.strftime('%Y-%m-%dT%H:%M:%S')}{fraction}Z"
 
 
 def _is_number(text: str) -> bool:

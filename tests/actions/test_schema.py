@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 import gong_actions
 from gong_actions.models import OUTPUT_MODELS
+from tests.fixtures import ACTIONS_SEED
 
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
-SEED = SEEDS / "000_6114ba5bcc599b33.txt"
 NAMES = (
     "AddNewCallOutput",
     "GetExtensiveDataOutput",
@@ -25,9 +23,7 @@ NAMES = (
 
 def seed_schemas() -> dict[str, dict[str, Any]]:
     """Every top-level JSON object in the seed text (the "Response" blocks), by title."""
-    if not SEED.exists():
-        pytest.skip(f"seed document {SEED} not found (shared/ must sit beside the repository)")
-    text = SEED.read_text(encoding="utf-8")
+    text = ACTIONS_SEED.read_text(encoding="utf-8")
     decoder = json.JSONDecoder()
     schemas: dict[str, dict[str, Any]] = {}
     for match in re.finditer(r"^\{", text, re.MULTILINE):

@@ -1,6 +1,8 @@
 """Every timestamp format Gong (or its docs, or a user) produces lands as the same UTC instant."""
 
-from datetime import UTC, datetime
+import calendar
+import random
+from datetime import UTC, datetime, timedelta
 
 import pendulum
 import pytest
@@ -64,7 +66,44 @@ def test_garbage_names_the_field(garbage):
         to_utc(garbage, "calls.started")
 
 
-def test_optional_values_and_filter_format():
+def test_optional_values():
     assert to_utc_or_none(None) is None
     assert to_utc_or_none("") is None
-    assert to_gong_filter(to_utc("2024-05-31T16:07:49.765+02:00")) == "2024-05-31T14:07:49.765000Z"
+
+
+@pytest.mark.parametrize(
+    ("instant", "sent"),
+    [
+        ("2026-08-01T02:00:00+02:00", "2026-08-01T00:00:00Z"),
+        ("2024-05-31T16:07:49.765+02:00", "2024-05-31T14:07:49.765Z"),
+        ("2024-05-31T14:07:49.000001Z", "2024-05-31T14:07:49.001Z"),
+        ("2024-05-31T14:07:49.123456Z", "2024-05-31T14:07:49.124Z"),
+        ("2024-12-31T23:59:59.999001Z", "2025-01-01T00:00:00Z"),
+    ],
+)
+def test_filters_go_out_with_no_fraction_or_milliseconds(instant, sent):
+    assert to_gong_filter(to_utc(instant)) == sent
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _us(instant: datetime) -> int:
+    return calendar.timegm(instant.utctimetuple()) * 1_000_000 + instant.microsecond
+
+
+def test_millisecond_filters_still_tile_microsecond_windows():
+    """Every instant lands in exactly one formatted window, the one whose [a, b) holds its
+    millisecond-truncated value, so no call is dropped between windows or listed twice."""
+    rng = random.Random(7)
+    base = _us(datetime(2026, 8, 1, tzinfo=UTC))
+    bounds = sorted(base + rng.randrange(0, 5_000_000) for _ in range(40))
+    bounds += [base + 6_000_000, base + 6_000_000 + 1]  # a window of one microsecond
+    sent = [_us(to_utc(to_gong_filter(EPOCH + timedelta(microseconds=b)))) for b in bounds]
+    assert sent == sorted(sent)
+    for t in [rng.randrange(bounds[0], bounds[-1]) for _ in range(5_000)] + bounds[:-1]:
+        listed_in = [k for k in range(len(bounds) - 1) if sent[k] <= t < sent[k + 1]]
+        truncated = t - t % 1000
+        expected = [k for k in range(len(bounds) - 1) if bounds[k] <= truncated < bounds[k + 1]]
+        if sent[0] <= t < sent[-1]:
+            assert listed_in == expected and len(listed_in) == 1

@@ -9,10 +9,8 @@ means the emulator key exists and is null or a string.
 from __future__ import annotations
 
 import copy
-import os
 import re
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,15 +19,9 @@ import pytest
 
 from gong_emulator import Company, CompanySpec, ContentSelector, GongEmulator
 from gong_emulator.timefmt import parse_instant_ns, to_us
+from tests.fixtures import RECORDED
 
 from .conftest import AUTH, END, START
-
-FIXTURES = Path(
-    os.environ.get("GONG_RECORDED_FIXTURES")  # a worktree does not sit beside shared/
-    or Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "gong-recorded"
-)
-if not FIXTURES.is_dir():
-    pytest.skip(f"recorded Gong fixtures not found at {FIXTURES}", allow_module_level=True)
 
 # (method, path regex) of every endpoint the emulator serves.
 SERVED = [
@@ -69,7 +61,7 @@ ALL_EXPOSED = {
 
 
 def _load(name: str) -> dict[str, Any]:
-    return orjson.loads((FIXTURES / name).read_bytes())
+    return orjson.loads((RECORDED / name).read_bytes())
 
 
 def _served(fixture: dict[str, Any]) -> bool:
@@ -78,7 +70,7 @@ def _served(fixture: dict[str, Any]) -> bool:
 
 
 HTTP_FIXTURES = sorted(
-    p.name for p in FIXTURES.glob("*.json") if "status" in _load(p.name) and _served(_load(p.name))
+    p.name for p in RECORDED.glob("*.json") if "status" in _load(p.name) and _served(_load(p.name))
 )
 
 

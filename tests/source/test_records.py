@@ -1,10 +1,13 @@
 """Record shaping on Gong's own recorded responses: every row lands with its documented type."""
 
+import json
+import logging
 from datetime import UTC, datetime
 
+import httpx
 import pyarrow as pa
 
-from gong_source import records, tables
+from gong_source import GongClient, GongConfig, RateLimiter, records, tables
 from tests.fixtures import recorded
 
 
@@ -145,3 +148,59 @@ def test_deletion_markers_fill_keys_and_flag_the_row():
     assert markers == [
         {**dict.fromkeys(tables.PARTIES.column_names), "call_id": "42", "party_id": "", "_deleted": True}
     ]
+
+
+# A CRM object as Gong sends it, with number literals whose text a float would not keep.
+CRM_VALUES = b"""{"records": {}, "calls": [{"metaData": {"id": "77"}, "context": [{"system": "Salesforce",
+  "objects": [{"objectType": "Opportunity", "objectId": "0061", "fields": [
+    {"name": "Zero", "value": 0.0}, {"name": "Amount", "value": 50000}, {"name": "Exp", "value": 1e3},
+    {"name": "Cents", "value": 4166.670}, {"name": "Neg", "value": -0.5}, {"name": "Big", "value": 1E400},
+    {"name": "Id", "value": 12345678901234567890}, {"name": "Text", "value": "232"},
+    {"name": "Flag", "value": true}, {"name": "None", "value": null}]}]}]}]}"""
+
+
+def _fetch_extensive(body: bytes, **options) -> list[dict]:
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=body))
+    config = GongConfig(access_key="k", access_key_secret="s", base_url="https://api.gong.io")
+    with GongClient(config, limiter=RateLimiter(1000), transport=transport) as client:
+        return client.fetch_all("POST", "/v2/calls/extensive", json={}, items_key="calls", **options)
+
+
+def test_crm_numbers_keep_the_text_gong_sent():
+    (call,) = _fetch_extensive(CRM_VALUES, keep_number_text=True)
+    fields = {f["field_name"]: f for f in records.extensive_rows(call)["crm_fields"]}
+    # Expected: the literal text of each value in the body, and its double when it is finite.
+    sent = json.loads(CRM_VALUES, parse_float=str, parse_int=str, parse_constant=str)["calls"][0]
+    literal = {f["name"]: f["value"] for f in sent["context"][0]["objects"][0]["fields"]}
+    assert {name: f["field_value"] for name, f in fields.items()} == {
+        **literal,
+        "Flag": "true",  # booleans and null keep their rules
+        "None": None,
+    }
+    assert [fields[name]["field_value"] for name in ("Zero", "Exp", "Cents")] == ["0.0", "1e3", "4166.670"]
+    for name in ("Zero", "Amount", "Exp", "Cents", "Neg", "Text"):
+        assert fields[name]["field_value_number"] == float(literal[name])
+    assert fields["Big"]["field_value_number"] is None  # 1E400 is not a finite double
+    tables.CRM_FIELDS.to_arrow(fields.values())
+
+
+def test_speakers_without_an_id_are_left_out_and_counted(caplog):
+    call = {
+        "metaData": {"id": "5599332235511222779"},
+        "interaction": {
+            "speakers": [
+                {"id": "p1", "userId": "u1", "talkTime": 30},
+                {"userId": "u2", "talkTime": 12},
+                {"id": None, "talkTime": 5},
+                {"id": "p3", "talkTime": 7.5},
+            ]
+        },
+    }
+    report = records.ShapingReport()
+    with caplog.at_level(logging.WARNING, logger="gong_source.records"):
+        rows = records.extensive_rows(call, report)["call_speakers"]
+    assert [(r["party_id"], r["talk_time_seconds"]) for r in rows] == [("p1", 30.0), ("p3", 7.5)]
+    assert report.skipped_speakers == 2 and report.counts() == {"skipped_speakers": 2}
+    (warning,) = caplog.records
+    message = warning.getMessage()
+    assert "call 5599332235511222779" in message and "2 interaction.speakers" in message
