@@ -23,6 +23,11 @@ The scenarios it covers (call ids in brackets):
 - a call without a transcript, with a newer CRM Name for the same account, a contact whose e-mail
   differs only in case, and a Gong speaker that is not in parties [c-globex-2]
 - '.co' stripping and empty topics [c-northwind]; a call without a host [c-initech]
+
+Like live Gong (docs gong-api.md 7.18), call_speakers lists only company users, and Gong's
+interaction stats ('Talk Ratio', 'Longest Monologue', ...) exist for some calls only, one of them
+without a transcript [c-globex-2]. Tracker occurrences name their speaker both ways Gong does: by
+transcript speaker id and by the party's user id (7.20) [c-globex-1, c-tie].
 """
 
 from __future__ import annotations
@@ -305,7 +310,8 @@ class _Builder:
     def parties(self, *parties: dict[str, Any]) -> None:
         self.rows["parties"].extend(parties)
 
-    def speakers(self, call_id: str, *talk: tuple[str, str | None, float]) -> None:
+    def speakers(self, call_id: str, *talk: tuple[str, str, float]) -> None:
+        """Gong's interaction.speakers: like live Gong, only company users (each has a user id)."""
         for party_id, user_id, seconds in talk:
             self.rows["call_speakers"].append(
                 {
@@ -314,6 +320,41 @@ class _Builder:
                     "user_id": user_id,
                     "talk_time_seconds": float(seconds),
                 }
+            )
+
+    def tracker(
+        self, call_id: str, index: int, name: str, *occurrences: tuple[float, str, str | None]
+    ) -> None:
+        tracker_id = f"tr-{name.lower()}"
+        self.rows["call_trackers"].append(
+            {
+                "call_id": call_id,
+                "tracker_index": index,
+                "tracker_id": tracker_id,
+                "tracker_name": name,
+                "tracker_type": "KEYWORD",
+                "occurrence_count": len(occurrences),
+            }
+        )
+        for occurrence_index, (start, speaker_id, phrase) in enumerate(occurrences):
+            self.rows["call_tracker_occurrences"].append(
+                {
+                    "call_id": call_id,
+                    "tracker_index": index,
+                    "occurrence_index": occurrence_index,
+                    "tracker_id": tracker_id,
+                    "tracker_name": name,
+                    "phrase": phrase,
+                    "start_seconds": start,
+                    "speaker_id": speaker_id,
+                }
+            )
+
+    def stats(self, call_id: str, **values: float) -> None:
+        """Gong's interactionStats, e.g. stats(c, talk_ratio=0.45) -> 'Talk Ratio' = 0.45."""
+        for key, value in values.items():
+            self.rows["call_interaction_stats"].append(
+                {"call_id": call_id, "stat_name": key.replace("_", " ").title(), "stat_value": float(value)}
             )
 
     def transcript(
@@ -413,7 +454,8 @@ def build_raw_rows() -> Rows:
     )
     b.crm(c, 2, "p1b", "Contact", "CON-HANK", [("Name", "Hank Scorpio")])
     b.crm(c, 3, "p1c", "Account", "ACC-WRONG", [("Name", "Not the call's account")])
-    b.speakers(c, ("p1a", "u-alice", 600), ("p1b", None, 400), ("p1c", None, 200), ("p1d", None, 0))
+    b.speakers(c, ("p1a", "u-alice", 600))
+    b.stats(c, talk_ratio=0.61, longest_monologue=95, interactivity=5.5, patience=0.86, question_rate=4.2)
     b.transcript(
         c,
         [
@@ -450,7 +492,7 @@ def build_raw_rows() -> Rows:
         _party(c, "p2f", "s-6", "Lee Acme", "lee@acme-analytics.com", "External"),  # company's other domain
         _party(c, "p2g", "s-7", None, None, "Unknown"),  # dial-in without a name or e-mail
     )
-    b.speakers(c, ("p2a", "u-bob", 300.5), ("p2b", None, 120), ("p2c", None, 60.25))
+    b.speakers(c, ("p2a", "u-bob", 300.5))
     b.transcript(
         c,
         [
@@ -476,7 +518,8 @@ def build_raw_rows() -> Rows:
         _party(c, "p3c", "s-3", "Bo Go", "bo@acme2go.com", "External"),
         internal(c, "p3d", None, carol),  # internal, never spoke
     )
-    b.speakers(c, ("p3a", "u-alice", 100), ("p3b", None, 50), ("p3c", None, 25))
+    b.speakers(c, ("p3a", "u-alice", 100))
+    b.stats(c, talk_ratio=0.93, longest_monologue=30)
     b.transcript(
         c,
         [
@@ -502,7 +545,8 @@ def build_raw_rows() -> Rows:
         "ACC-UMB",
         [("Industry", "Pharma"), ("Website", "  HTTP://www.Umbrella-Corp.org/about?x=1")],
     )
-    b.speakers(c, ("p4a", "u-bob", 900), ("p4b", None, 1100))
+    b.speakers(c, ("p4a", "u-bob", 900))
+    b.stats(c, talk_ratio=0.2, longest_monologue=10, interactivity=1.25, patience=2.5, question_rate=1)
     b.transcript(
         c,
         [
@@ -548,7 +592,8 @@ def build_raw_rows() -> Rows:
         ],
     )
 
-    # c-globex-2: no transcript; newer CRM Name; a Gong speaker that is not in parties.
+    # c-globex-2: no transcript (but Gong's stats); newer CRM Name; a Gong speaker (a company user)
+    # that is not in parties.
     c = "c-globex-2"
     b.call(c, "Globex follow-up", "2024-04-15T14:00:00+00:00", 1500, "u-alice", "External")
     b.parties(
@@ -558,7 +603,8 @@ def build_raw_rows() -> Rows:
         _party(c, "p7d", "s-4", "Sam Stone", "sam@globex.com", "External"),
     )
     b.crm(c, 0, None, "Account", "ACC-GLOBEX", [("Name", "Globex Corp")])
-    b.speakers(c, ("p7a", "u-alice", 500), ("p7b", "u-bob", 100), ("p7c", None, 450), ("p-ghost", None, 5))
+    b.speakers(c, ("p7a", "u-alice", 500), ("p7b", "u-bob", 100), ("p-ghost", "u-carol", 5))
+    b.stats(c, talk_ratio=0.57, interactivity=3)
 
     # c-globex-3: no CRM context, but its participant writes from globex.com, the Website of the
     # CRM Account ACC-GLOBEX: the call belongs to that account, not to a second "Globex".
@@ -577,7 +623,7 @@ def build_raw_rows() -> Rows:
         _party(c, "p8b", "s-2", "Ann Wind", "ann@northwind-traders.co", "External"),
         _party(c, "p8c", "s-3", "Ben Wind", "ben@northwind-traders.co", "External"),
     )
-    b.speakers(c, ("p8a", "u-bob", 200), ("p8b", None, 100), ("p8c", None, 0))
+    b.speakers(c, ("p8a", "u-bob", 200))
     b.transcript(
         c,
         [
@@ -610,28 +656,17 @@ def build_raw_rows() -> Rows:
     r["call_topics"].append(
         {"call_id": "c-globex-1", "topic_index": 0, "topic_name": "Pricing", "duration_seconds": 19.5}
     )
-    r["call_trackers"].append(
-        {
-            "call_id": "c-globex-1",
-            "tracker_index": 0,
-            "tracker_id": "tr-1",
-            "tracker_name": "Competitors",
-            "tracker_type": "Keyword",
-            "occurrence_count": 1,
-        }
+    # Tracker occurrences name their speaker by transcript speaker id (s-c), by the party's user id
+    # as in Gong's documented example (u-alice), or by an id that matches no party.
+    b.tracker(
+        "c-globex-1",
+        0,
+        "Competitors",
+        (9.0, "s-c", "Initrode"),
+        (13.0, "u-alice", "Initrode"),
+        (20.0, "s-x", None),
     )
-    r["call_tracker_occurrences"].append(
-        {
-            "call_id": "c-globex-1",
-            "tracker_index": 0,
-            "occurrence_index": 0,
-            "tracker_id": "tr-1",
-            "tracker_name": "Competitors",
-            "phrase": "Initrode",
-            "start_seconds": 9.0,
-            "speaker_id": "s-c",
-        }
-    )
+    b.tracker("c-tie", 0, "Competitors", (13.5, "s-3", "Initrode"))
     r["call_key_points"].append(
         {"call_id": "c-globex-1", "key_point_index": 0, "text": "Pricing depends on seats."}
     )
@@ -652,9 +687,6 @@ def build_raw_rows() -> Rows:
             "text": "Seat-based pricing",
             "start_seconds": 12.5,
         }
-    )
-    r["call_interaction_stats"].append(
-        {"call_id": "c-globex-1", "stat_name": "Interactivity", "stat_value": 5.5}
     )
     r["call_comments"].append(
         {
