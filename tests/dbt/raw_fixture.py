@@ -1,10 +1,10 @@
 """A small, hand-made Gong raw dataset shaped exactly like the dlt-loaded warehouse tables.
 
-`build_raw_rows()` returns ``{table: [row dict, ...]}`` with the column names and Python types of
-docs/ARCHITECTURE.md (ids text, ``*_at`` tz-aware datetimes, indexes/ms bigint, seconds double).
-`write_duckdb()` / `write_postgres()` create the tables with the warehouse types (text,
-timestamptz, bigint, double, boolean) in a schema, plus the dlt bookkeeping columns a real load
-carries (``_dlt_load_id``, ``_dlt_id`` and, on call-scoped tables, ``_deleted``).
+`build_raw_rows()` returns ``{table: [row dict, ...]}`` with the column names and types of
+gong_source/tables.py (ids text, ``*_at`` tz-aware datetimes, indexes/ms bigint, seconds double).
+`write_duckdb()` / `write_postgres()` create the tables with the warehouse types dlt gives those
+(text, timestamptz, bigint, double, boolean) in a schema, plus the dlt bookkeeping columns a real
+load carries (``_dlt_load_id``, ``_dlt_id`` and, on call-scoped tables, ``_deleted``).
 
 The scenarios it covers (call ids in brackets):
 - a call whose CRM Account (Name field) overrides its e-mail domain; party-level Account objects
@@ -36,165 +36,15 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from pipelines.dbt_schema import dbt_type, raw_tables
+
 Rows = dict[str, list[dict[str, Any]]]
 
-# Warehouse column types per table, in the order of docs/ARCHITECTURE.md.
-T, TS, BI, DB, BO = "text", "timestamptz", "bigint", "double", "boolean"
-USER_SETTINGS = ("setting_web_conferences_recorded", "setting_telephony_calls_imported")
+# Column types per table: those of gong_source/tables.py, the only schema (dbt type keys).
 TABLES: dict[str, list[tuple[str, str]]] = {
-    "workspaces": [("workspace_id", T), ("name", T), ("description", T)],
-    "users": [
-        ("user_id", T),
-        ("email_address", T),
-        ("first_name", T),
-        ("last_name", T),
-        ("full_name", T),
-        ("title", T),
-        ("phone_number", T),
-        ("manager_id", T),
-        ("active", BO),
-        ("created_at", TS),
-        ("trusted_email_address", T),
-        ("meeting_consent_page_url", T),
-        ("spoken_languages", T),
-        *[(s, BO) for s in USER_SETTINGS],
-    ],
-    "calls": [
-        ("call_id", T),
-        ("url", T),
-        ("title", T),
-        ("scheduled_at", TS),
-        ("started_at", TS),
-        ("ended_at", TS),
-        ("duration_seconds", DB),
-        ("primary_user_id", T),
-        ("direction", T),
-        ("system", T),
-        ("scope", T),
-        ("media", T),
-        ("language", T),
-        ("workspace_id", T),
-        ("sdr_disposition", T),
-        ("client_unique_id", T),
-        ("custom_data", T),
-        ("purpose", T),
-        ("meeting_url", T),
-        ("is_private", BO),
-        ("calendar_event_id", T),
-    ],
-    "call_details": [
-        ("call_id", T),
-        ("started_at", TS),
-        ("brief", T),
-        ("call_outcome_id", T),
-        ("call_outcome_category", T),
-        ("call_outcome_name", T),
-        ("questions_company_count", BI),
-        ("questions_non_company_count", BI),
-    ],
-    "call_topics": [("call_id", T), ("topic_index", BI), ("topic_name", T), ("duration_seconds", DB)],
-    "call_trackers": [
-        ("call_id", T),
-        ("tracker_index", BI),
-        ("tracker_id", T),
-        ("tracker_name", T),
-        ("tracker_type", T),
-        ("occurrence_count", BI),
-    ],
-    "call_tracker_occurrences": [
-        ("call_id", T),
-        ("tracker_index", BI),
-        ("occurrence_index", BI),
-        ("tracker_id", T),
-        ("tracker_name", T),
-        ("phrase", T),
-        ("start_seconds", DB),
-        ("speaker_id", T),
-    ],
-    "call_key_points": [("call_id", T), ("key_point_index", BI), ("text", T)],
-    "call_outline_sections": [
-        ("call_id", T),
-        ("section_index", BI),
-        ("section_name", T),
-        ("start_seconds", DB),
-        ("duration_seconds", DB),
-    ],
-    "call_outline_items": [
-        ("call_id", T),
-        ("section_index", BI),
-        ("item_index", BI),
-        ("text", T),
-        ("start_seconds", DB),
-    ],
-    "call_highlights": [
-        ("call_id", T),
-        ("highlight_index", BI),
-        ("item_index", BI),
-        ("title", T),
-        ("text", T),
-        ("start_seconds", DB),
-    ],
-    "call_interaction_stats": [("call_id", T), ("stat_name", T), ("stat_value", DB)],
-    "call_comments": [
-        ("call_id", T),
-        ("comment_id", T),
-        ("commenter_user_id", T),
-        ("comment", T),
-        ("posted_at", TS),
-        ("audio_start_seconds", DB),
-        ("audio_end_seconds", DB),
-        ("in_reply_to", T),
-        ("during_call", BO),
-    ],
-    "crm_objects": [
-        ("call_id", T),
-        ("object_index", BI),
-        ("party_id", T),
-        ("crm_system", T),
-        ("object_type", T),
-        ("object_id", T),
-        ("timing", T),
-    ],
-    "crm_fields": [
-        ("call_id", T),
-        ("object_index", BI),
-        ("field_index", BI),
-        ("party_id", T),
-        ("crm_system", T),
-        ("object_type", T),
-        ("object_id", T),
-        ("field_name", T),
-        ("field_value", T),
-        ("field_value_number", DB),
-    ],
-    "parties": [
-        ("call_id", T),
-        ("party_id", T),
-        ("speaker_id", T),
-        ("user_id", T),
-        ("name", T),
-        ("email_address", T),
-        ("email_domain", T),
-        ("title", T),
-        ("affiliation", T),
-        ("phone_number", T),
-        ("methods", T),
-        ("crm_object_type", T),
-        ("crm_object_id", T),
-    ],
-    "call_speakers": [("call_id", T), ("party_id", T), ("user_id", T), ("talk_time_seconds", DB)],
-    "transcript_sentences": [
-        ("call_id", T),
-        ("segment_index", BI),
-        ("sentence_index", BI),
-        ("speaker_id", T),
-        ("topic", T),
-        ("start_ms", BI),
-        ("end_ms", BI),
-        ("text", T),
-    ],
+    table.name: [(name, dbt_type(dtype)) for name, dtype in table.columns] for table in raw_tables()
 }
-REPLACE_TABLES = {"workspaces", "users"}  # every other table is call-scoped (merge) and has _deleted
+REPLACE_TABLES = {table.name for table in raw_tables() if not table.call_scoped}  # the rest have _deleted
 
 # Tables the fixture leaves out on purpose: a tenant that did not load highlights. Staging must
 # read a missing raw table as empty.
@@ -203,14 +53,21 @@ OMITTED_TABLES = ("call_highlights",)
 OWN_DOMAIN = "acmeanalytics.io"
 LOAD_ID = "1712000000.123456"
 
+# The warehouse types dlt creates for each type key, per engine.
 _SQL_TYPES = {
-    "duckdb": {T: "VARCHAR", TS: "TIMESTAMPTZ", BI: "BIGINT", DB: "DOUBLE", BO: "BOOLEAN"},
+    "duckdb": {
+        "string": "VARCHAR",
+        "timestamp": "TIMESTAMPTZ",
+        "bigint": "BIGINT",
+        "double": "DOUBLE",
+        "boolean": "BOOLEAN",
+    },
     "postgres": {
-        T: "text",
-        TS: "timestamp with time zone",
-        BI: "bigint",
-        DB: "double precision",
-        BO: "boolean",
+        "string": "text",
+        "timestamp": "timestamp with time zone",
+        "bigint": "bigint",
+        "double": "double precision",
+        "boolean": "boolean",
     },
 }
 
@@ -276,7 +133,7 @@ class _Builder:
         call_id: str,
         title: str,
         started: str | None,
-        duration: float,
+        duration: int,
         host: str | None,
         scope: str,
     ) -> None:
@@ -289,7 +146,7 @@ class _Builder:
                 "scheduled_at": start,
                 "started_at": start,
                 "ended_at": start + dt.timedelta(seconds=duration) if start else None,
-                "duration_seconds": float(duration),
+                "duration_seconds": duration,
                 "primary_user_id": host,
                 "direction": "Conference",
                 "system": "Zoom",
@@ -710,9 +567,9 @@ def build_raw_rows() -> Rows:
 def _ddl(table: str, engine: str, schema: str) -> str:
     types = _SQL_TYPES[engine]
     cols = [f"{name} {types[kind]}" for name, kind in TABLES[table]]
-    cols += [f"_dlt_load_id {types[T]} NOT NULL", f"_dlt_id {types[T]} NOT NULL"]
+    cols += [f"_dlt_load_id {types['string']} NOT NULL", f"_dlt_id {types['string']} NOT NULL"]
     if table not in REPLACE_TABLES:
-        cols.append(f"_deleted {types[BO]}")
+        cols.append(f"_deleted {types['boolean']}")
     return f"CREATE TABLE {schema}.{table} ({', '.join(cols)})"
 
 

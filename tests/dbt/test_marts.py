@@ -273,7 +273,7 @@ def test_missing_raw_table_reads_as_empty(warehouse: Warehouse) -> None:
     assert rows == []
 
 
-def test_users_setting_columns_pass_through(warehouse: Warehouse) -> None:
+def test_users_setting_columns_are_staged(warehouse: Warehouse) -> None:
     rows = warehouse.query(f"select * from {warehouse.analytics_schema}.stg_gong__users")
     assert {"setting_web_conferences_recorded", "setting_telephony_calls_imported", "is_active"} <= set(
         rows[0]
