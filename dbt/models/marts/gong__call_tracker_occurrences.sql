@@ -17,49 +17,41 @@ calls as (
   from {{ ref('stg_gong__calls') }}
 ),
 
-parties_by_speaker as (
-  select
-    call_id,
-    speaker_id as match_id,
-    party_id,
-    user_id,
-    affiliation,
-    row_number() over (partition by call_id, speaker_id order by party_id) as match_rank
+party_ids as (
+  select call_id, speaker_id as match_id, 'speaker_id' as speaker_match, 1 as match_priority,
+    party_id, user_id, affiliation
   from {{ ref('stg_gong__parties') }}
   where speaker_id is not null
-),
 
-parties_by_user as (
-  select
-    call_id,
-    user_id as match_id,
-    party_id,
-    user_id,
-    affiliation,
-    row_number() over (partition by call_id, user_id order by party_id) as match_rank
+  union all
+
+  select call_id, user_id as match_id, 'user_id' as speaker_match, 2 as match_priority,
+    party_id, user_id, affiliation
   from {{ ref('stg_gong__parties') }}
   where user_id is not null
+),
+
+ranked_party_ids as (
+  select
+    *,
+    row_number() over (
+      partition by call_id, match_id order by match_priority, party_id
+    ) as match_rank
+  from party_ids
 ),
 
 matched as (
   select
     o.*,
-    case
-      when s.party_id is not null then 'speaker_id'
-      when u.party_id is not null then 'user_id'
-    end as speaker_match,
-    case when s.party_id is not null then s.party_id else u.party_id end as party_id,
-    case when s.party_id is not null then s.user_id else u.user_id end as user_id,
-    case when s.party_id is not null then s.affiliation else u.affiliation end as party_affiliation
+    p.speaker_match,
+    p.party_id,
+    p.user_id,
+    p.affiliation as party_affiliation
   from occurrences as o
-  left join parties_by_speaker as s
-    on s.call_id = o.call_id
-    and s.match_id = o.speaker_id
-    and s.match_rank = 1
-  left join parties_by_user as u
-    on u.call_id = o.call_id
-    and u.match_id = o.speaker_id
-    and u.match_rank = 1
+  left join ranked_party_ids as p
+    on p.call_id = o.call_id
+    and p.match_id = o.speaker_id
+    and p.match_rank = 1
 )
 
 select
