@@ -1,8 +1,9 @@
 {#
-  gong_staging_select(table_name, columns, passthrough_prefixes=[])
+  gong_staging_select(table_name, columns)
 
   Renders the body of a staging model: one select over source('gong', table_name) that casts
-  every listed column to its declared type and renames it.
+  every listed column to its declared type and renames it. The staging models that call it are
+  generated from gong_source/tables.py by `python -m pipelines.dbt_schema`.
 
   columns: a list of (raw_name, type) or (raw_name, type, new_name); type is one of
   string | bigint | double | boolean | timestamp. Timestamps stored with a time zone (dlt's
@@ -13,11 +14,8 @@
   which it saw no data. So a raw table that does not exist reads as an empty, correctly typed
   relation and a missing column reads as a typed NULL. Tables in var gong__required_tables
   (calls, parties) must exist: their absence almost always means gong_raw_schema is wrong.
-
-  passthrough_prefixes: raw columns starting with one of these prefixes (e.g. users.setting_*)
-  are passed through as they are, after the listed columns.
 #}
-{% macro gong_staging_select(table_name, columns, passthrough_prefixes=[]) -%}
+{% macro gong_staging_select(table_name, columns) -%}
   {%- set src = source('gong', table_name) -%}
   {%- set existing = {} -%}
   {%- set found = [] -%}
@@ -34,21 +32,10 @@
           ~ "(now '" ~ var('gong_raw_schema', 'gong') ~ "') and load the '" ~ table_name ~ "' resource first") }}
     {%- endif -%}
   {%- endif -%}
-  {%- set listed = [] -%}
 select
   {%- for c in columns %}
-    {%- do listed.append(c[0] | lower) %}
     {{ gong_cast_column(c[0], c[1], existing.get(c[0] | lower)) }} as {{ c[2] if c | length > 2 else c[0] }}
     {%- if not loop.last %},{% endif %}
-  {%- endfor %}
-  {%- for name in existing.keys() | sort %}
-    {%- if name not in listed %}
-      {%- for prefix in passthrough_prefixes %}
-        {%- if name.startswith(prefix) %},
-    {{ name }}
-        {%- endif %}
-      {%- endfor %}
-    {%- endif %}
   {%- endfor %}
 {%- if found %}
 from {{ src }}

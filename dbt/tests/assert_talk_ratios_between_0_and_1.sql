@@ -7,7 +7,7 @@ union all
 
 select 'gong__rep_weekly_talk_time', user_id, avg_talk_ratio
 from {{ ref('gong__rep_weekly_talk_time') }}
-where avg_talk_ratio < 0 or avg_talk_ratio > 1
+where avg_talk_ratio < 0 or avg_talk_ratio > 1 or avg_gong_talk_ratio < 0 or avg_gong_talk_ratio > 1
 
 union all
 

@@ -21,6 +21,14 @@ Raw = Mapping[str, Sequence[Mapping[str, Any]]]
 Row = dict[str, Any]
 
 SEED_TLDS = (".io", ".com", ".net", ".org", ".co")
+# gong__call_talk_time column <- Gong's interactionStats name (raw call_interaction_stats.stat_name)
+GONG_STATS = {
+    "gong_talk_ratio": "Talk Ratio",
+    "gong_longest_monologue_seconds": "Longest Monologue",
+    "gong_interactivity": "Interactivity",
+    "gong_patience_seconds": "Patience",
+    "gong_question_rate": "Question Rate",
+}
 FREE_MAIL_SEED = Path(__file__).resolve().parents[2] / "dbt" / "seeds" / "gong_free_mail_domains.csv"
 
 
@@ -84,6 +92,11 @@ def _mean(values: Iterable[float | None]) -> float | None:
 def _sum_or_none(values: Iterable[float | None]) -> float | None:
     vals = [v for v in values if v is not None]
     return sum(vals) if vals else None
+
+
+def _minutes(seconds: Iterable[float | None]) -> float | None:
+    total = _sum_or_none(seconds)
+    return None if total is None else total / 60.0
 
 
 def _rows(raw: Raw, table: str) -> Sequence[Mapping[str, Any]]:
@@ -223,9 +236,10 @@ def call_speaker_talk_time(raw: Raw) -> dict[tuple[str, str], Row]:
         out[(call_id, key)] = {
             **part,
             "account_id": accounts[call_id]["account_id"] if part["affiliation"] == "External" else None,
-            "gong_talk_seconds": gong_talk.get((call_id, part["party_id"]), 0.0)
-            if call_id in gong_calls
-            else None,
+            # Gong reports company users only: 0 for one it did not list, None for anyone else.
+            "gong_talk_seconds": gong_talk[(call_id, part["party_id"])]
+            if (call_id, part["party_id"]) in gong_talk
+            else (0.0 if call_id in gong_calls and part["user_id"] is not None else None),
             "transcript_talk_seconds": talk if has_transcript else None,
             "transcript_talk_share": (talk / total if total else None) if has_transcript else None,
             "sentences": len(mine) if has_transcript else None,
@@ -244,6 +258,7 @@ def call_talk_time(raw: Raw) -> dict[str, Row]:
     participants = call_participants(raw)
     sentences = _sentences_by_call(raw)
     call_speakers = _by_call(raw, "call_speakers")
+    stats_by_call = _by_call(raw, "call_interaction_stats")
     parties_by_call: dict[str, list[Row]] = defaultdict(list)
     for (cid, _), part in participants.items():
         if part["participant_source"] == "party":
@@ -283,7 +298,7 @@ def call_talk_time(raw: Raw) -> dict[str, Row]:
                 "transcript_unknown_talk_seconds": sum(
                     x for x, a in zip(secs, side, strict=True) if a == "Unknown"
                 ),
-                "talk_ratio": internal / (internal + external) if internal + external else None,
+                "talk_ratio": internal / sum(secs) if sum(secs) else None,
                 "longest_monologue_seconds": best["seconds"],
                 "longest_monologue_speaker_id": best["speaker_id"],
                 "longest_monologue_participant_key": identity[(call_id, best["speaker_id"])][
@@ -308,23 +323,13 @@ def call_talk_time(raw: Raw) -> dict[str, Row]:
             ):  # fmt: skip
                 row[k] = None
         speakers = call_speakers.get(call_id, [])
-        row["has_gong_talk_time"] = bool(speakers)
-        if speakers:
-            sides = [participants[(call_id, cs["party_id"])]["affiliation"] for cs in speakers]
-            talk = [cs["talk_time_seconds"] for cs in speakers]
-            g_int = sum(t for t, a in zip(talk, sides, strict=True) if a == "Internal")
-            g_ext = sum(t for t, a in zip(talk, sides, strict=True) if a == "External")
-            row |= {
-                "gong_total_talk_seconds": sum(cs["talk_time_seconds"] for cs in speakers),
-                "gong_internal_talk_seconds": g_int,
-                "gong_external_talk_seconds": g_ext,
-                "gong_talk_ratio": g_int / (g_int + g_ext) if g_int + g_ext else None,
-            }
-        else:
-            row |= dict.fromkeys(
-                ("gong_total_talk_seconds", "gong_internal_talk_seconds", "gong_external_talk_seconds",
-                 "gong_talk_ratio"),
-            )  # fmt: skip
+        company_talk = [cs["talk_time_seconds"] for cs in speakers if cs.get("user_id") is not None]
+        stats = {st["stat_name"]: st["stat_value"] for st in stats_by_call.get(call_id, [])}
+        row |= {
+            "has_gong_talk_time": bool(speakers),
+            "gong_internal_talk_seconds": sum(company_talk) if company_talk else None,
+            **{column: stats.get(name) for column, name in GONG_STATS.items()},
+        }
         out[call_id] = row
     return out
 
@@ -344,13 +349,12 @@ def rep_weekly_talk_time(raw: Raw) -> dict[tuple[str, dt.date], Row]:
             "calls_hosted": len(call_ids),
             "calls_with_transcript": sum(calls[c]["has_transcript"] for c in call_ids),
             "hosted_minutes": sum(calls[c]["duration_seconds"] for c in call_ids) / 60.0,
-            "avg_talk_ratio": _mean(calls[c]["talk_ratio"] for c in call_ids),
-            "avg_gong_talk_ratio": _mean(calls[c]["gong_talk_ratio"] for c in call_ids),
-            "rep_talk_minutes": (
-                None
-                if (t := _sum_or_none(s["transcript_talk_seconds"] for s in rep_rows)) is None
-                else t / 60.0
-            ),
+            **{
+                f"avg_{column}": _mean(calls[c][column] for c in call_ids)
+                for column in ("talk_ratio", *GONG_STATS)
+            },
+            "rep_talk_minutes": _minutes(s["transcript_talk_seconds"] for s in rep_rows),
+            "rep_gong_talk_minutes": _minutes(s["gong_talk_seconds"] for s in rep_rows),
             "longest_monologue_seconds": max(
                 (
                     s["longest_monologue_seconds"]
@@ -520,14 +524,13 @@ def _people(raw: Raw, call_ids: Iterable[str]) -> tuple[int, int]:
 
 def _rollup(raw: Raw, call_ids: list[str], calls: Mapping[str, Row], talk: Mapping[str, Row]) -> Row:
     starts = [calls[c]["started_at"] for c in call_ids if calls[c]["started_at"] is not None]
-    ext = _sum_or_none(talk[c]["transcript_external_talk_seconds"] for c in call_ids)
     contacts, reps = _people(raw, call_ids)
     return {
         "calls": len(call_ids),
         "first_call_at": min(starts, default=None),
         "last_call_at": max(starts, default=None),
         "total_minutes": sum(talk[c]["duration_seconds"] for c in call_ids) / 60.0,
-        "external_talk_minutes": None if ext is None else ext / 60.0,
+        "external_talk_minutes": _minutes(talk[c]["transcript_external_talk_seconds"] for c in call_ids),
         "avg_talk_ratio": _mean(talk[c]["talk_ratio"] for c in call_ids),
         "distinct_external_contacts": contacts,
         "distinct_reps": reps,
@@ -575,6 +578,42 @@ def account_monthly(raw: Raw, **account_options: Any) -> dict[tuple[str, dt.date
         key: _rollup(raw, call_ids, calls, talk) | {"account_name": names[key[0]]}
         for key, call_ids in groups.items()
     }
+
+
+# ---------------------------------------------------------------------------------- trackers
+
+
+def call_tracker_occurrences(raw: Raw) -> dict[tuple[str, int, int], Row]:
+    """gong__call_tracker_occurrences: who said it, by speaker id first, else by user id (7.20)."""
+    calls = {c["call_id"]: c for c in _rows(raw, "calls")}
+    tracker_types = {
+        (t["call_id"], t["tracker_index"]): t["tracker_type"] for t in _rows(raw, "call_trackers")
+    }
+    by_speaker: dict[tuple[str, str], Mapping[str, Any]] = {}
+    by_user: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for p in sorted(_rows(raw, "parties"), key=lambda p: p["party_id"]):
+        if p.get("speaker_id") is not None:
+            by_speaker.setdefault((p["call_id"], p["speaker_id"]), p)
+        if p.get("user_id") is not None:
+            by_user.setdefault((p["call_id"], p["user_id"]), p)
+    out: dict[tuple[str, int, int], Row] = {}
+    for o in _rows(raw, "call_tracker_occurrences"):
+        if o["call_id"] not in calls:
+            continue
+        key = (o["call_id"], o["speaker_id"])
+        match = "speaker_id" if key in by_speaker else "user_id" if key in by_user else None
+        party = by_speaker.get(key) or by_user.get(key) or {}
+        out[(o["call_id"], o["tracker_index"], o["occurrence_index"])] = {
+            "call_started_at": utc(calls[o["call_id"]].get("started_at")),
+            "tracker_type": tracker_types.get((o["call_id"], o["tracker_index"])),
+            "phrase": o["phrase"],
+            "speaker_id": o["speaker_id"],
+            "speaker_match": match,
+            "party_id": party.get("party_id"),
+            "user_id": party.get("user_id"),
+            "affiliation": affiliation(party.get("affiliation")),
+        }
+    return out
 
 
 # ---------------------------------------------------------------------------------- transcripts

@@ -1,10 +1,10 @@
 """A small, hand-made Gong raw dataset shaped exactly like the dlt-loaded warehouse tables.
 
-`build_raw_rows()` returns ``{table: [row dict, ...]}`` with the column names and Python types of
-docs/ARCHITECTURE.md (ids text, ``*_at`` tz-aware datetimes, indexes/ms bigint, seconds double).
-`write_duckdb()` / `write_postgres()` create the tables with the warehouse types (text,
-timestamptz, bigint, double, boolean) in a schema, plus the dlt bookkeeping columns a real load
-carries (``_dlt_load_id``, ``_dlt_id`` and, on call-scoped tables, ``_deleted``).
+`build_raw_rows()` returns ``{table: [row dict, ...]}`` with the column names and types of
+gong_source/tables.py (ids text, ``*_at`` tz-aware datetimes, indexes/ms bigint, seconds double).
+`write_duckdb()` / `write_postgres()` create the tables with the warehouse types dlt gives those
+(text, timestamptz, bigint, double, boolean) in a schema, plus the dlt bookkeeping columns a real
+load carries (``_dlt_load_id``, ``_dlt_id`` and, on call-scoped tables, ``_deleted``).
 
 The scenarios it covers (call ids in brackets):
 - a call whose CRM Account (Name field) overrides its e-mail domain; party-level Account objects
@@ -23,6 +23,11 @@ The scenarios it covers (call ids in brackets):
 - a call without a transcript, with a newer CRM Name for the same account, a contact whose e-mail
   differs only in case, and a Gong speaker that is not in parties [c-globex-2]
 - '.co' stripping and empty topics [c-northwind]; a call without a host [c-initech]
+
+Like live Gong (docs gong-api.md 7.18), call_speakers lists only company users, and Gong's
+interaction stats ('Talk Ratio', 'Longest Monologue', ...) exist for some calls only, one of them
+without a transcript [c-globex-2]. Tracker occurrences name their speaker both ways Gong does: by
+transcript speaker id and by the party's user id (7.20) [c-globex-1, c-tie].
 """
 
 from __future__ import annotations
@@ -31,165 +36,15 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from pipelines.dbt_schema import dbt_type, raw_tables
+
 Rows = dict[str, list[dict[str, Any]]]
 
-# Warehouse column types per table, in the order of docs/ARCHITECTURE.md.
-T, TS, BI, DB, BO = "text", "timestamptz", "bigint", "double", "boolean"
-USER_SETTINGS = ("setting_web_conferences_recorded", "setting_telephony_calls_imported")
+# Column types per table: those of gong_source/tables.py, the only schema (dbt type keys).
 TABLES: dict[str, list[tuple[str, str]]] = {
-    "workspaces": [("workspace_id", T), ("name", T), ("description", T)],
-    "users": [
-        ("user_id", T),
-        ("email_address", T),
-        ("first_name", T),
-        ("last_name", T),
-        ("full_name", T),
-        ("title", T),
-        ("phone_number", T),
-        ("manager_id", T),
-        ("active", BO),
-        ("created_at", TS),
-        ("trusted_email_address", T),
-        ("meeting_consent_page_url", T),
-        ("spoken_languages", T),
-        *[(s, BO) for s in USER_SETTINGS],
-    ],
-    "calls": [
-        ("call_id", T),
-        ("url", T),
-        ("title", T),
-        ("scheduled_at", TS),
-        ("started_at", TS),
-        ("ended_at", TS),
-        ("duration_seconds", DB),
-        ("primary_user_id", T),
-        ("direction", T),
-        ("system", T),
-        ("scope", T),
-        ("media", T),
-        ("language", T),
-        ("workspace_id", T),
-        ("sdr_disposition", T),
-        ("client_unique_id", T),
-        ("custom_data", T),
-        ("purpose", T),
-        ("meeting_url", T),
-        ("is_private", BO),
-        ("calendar_event_id", T),
-    ],
-    "call_details": [
-        ("call_id", T),
-        ("started_at", TS),
-        ("brief", T),
-        ("call_outcome_id", T),
-        ("call_outcome_category", T),
-        ("call_outcome_name", T),
-        ("questions_company_count", BI),
-        ("questions_non_company_count", BI),
-    ],
-    "call_topics": [("call_id", T), ("topic_index", BI), ("topic_name", T), ("duration_seconds", DB)],
-    "call_trackers": [
-        ("call_id", T),
-        ("tracker_index", BI),
-        ("tracker_id", T),
-        ("tracker_name", T),
-        ("tracker_type", T),
-        ("occurrence_count", BI),
-    ],
-    "call_tracker_occurrences": [
-        ("call_id", T),
-        ("tracker_index", BI),
-        ("occurrence_index", BI),
-        ("tracker_id", T),
-        ("tracker_name", T),
-        ("phrase", T),
-        ("start_seconds", DB),
-        ("speaker_id", T),
-    ],
-    "call_key_points": [("call_id", T), ("key_point_index", BI), ("text", T)],
-    "call_outline_sections": [
-        ("call_id", T),
-        ("section_index", BI),
-        ("section_name", T),
-        ("start_seconds", DB),
-        ("duration_seconds", DB),
-    ],
-    "call_outline_items": [
-        ("call_id", T),
-        ("section_index", BI),
-        ("item_index", BI),
-        ("text", T),
-        ("start_seconds", DB),
-    ],
-    "call_highlights": [
-        ("call_id", T),
-        ("highlight_index", BI),
-        ("item_index", BI),
-        ("title", T),
-        ("text", T),
-        ("start_seconds", DB),
-    ],
-    "call_interaction_stats": [("call_id", T), ("stat_name", T), ("stat_value", DB)],
-    "call_comments": [
-        ("call_id", T),
-        ("comment_id", T),
-        ("commenter_user_id", T),
-        ("comment", T),
-        ("posted_at", TS),
-        ("audio_start_seconds", DB),
-        ("audio_end_seconds", DB),
-        ("in_reply_to", T),
-        ("during_call", BO),
-    ],
-    "crm_objects": [
-        ("call_id", T),
-        ("object_index", BI),
-        ("party_id", T),
-        ("crm_system", T),
-        ("object_type", T),
-        ("object_id", T),
-        ("timing", T),
-    ],
-    "crm_fields": [
-        ("call_id", T),
-        ("object_index", BI),
-        ("field_index", BI),
-        ("party_id", T),
-        ("crm_system", T),
-        ("object_type", T),
-        ("object_id", T),
-        ("field_name", T),
-        ("field_value", T),
-        ("field_value_number", DB),
-    ],
-    "parties": [
-        ("call_id", T),
-        ("party_id", T),
-        ("speaker_id", T),
-        ("user_id", T),
-        ("name", T),
-        ("email_address", T),
-        ("email_domain", T),
-        ("title", T),
-        ("affiliation", T),
-        ("phone_number", T),
-        ("methods", T),
-        ("crm_object_type", T),
-        ("crm_object_id", T),
-    ],
-    "call_speakers": [("call_id", T), ("party_id", T), ("user_id", T), ("talk_time_seconds", DB)],
-    "transcript_sentences": [
-        ("call_id", T),
-        ("segment_index", BI),
-        ("sentence_index", BI),
-        ("speaker_id", T),
-        ("topic", T),
-        ("start_ms", BI),
-        ("end_ms", BI),
-        ("text", T),
-    ],
+    table.name: [(name, dbt_type(dtype)) for name, dtype in table.columns] for table in raw_tables()
 }
-REPLACE_TABLES = {"workspaces", "users"}  # every other table is call-scoped (merge) and has _deleted
+REPLACE_TABLES = {table.name for table in raw_tables() if not table.call_scoped}  # the rest have _deleted
 
 # Tables the fixture leaves out on purpose: a tenant that did not load highlights. Staging must
 # read a missing raw table as empty.
@@ -198,14 +53,21 @@ OMITTED_TABLES = ("call_highlights",)
 OWN_DOMAIN = "acmeanalytics.io"
 LOAD_ID = "1712000000.123456"
 
+# The warehouse types dlt creates for each type key, per engine.
 _SQL_TYPES = {
-    "duckdb": {T: "VARCHAR", TS: "TIMESTAMPTZ", BI: "BIGINT", DB: "DOUBLE", BO: "BOOLEAN"},
+    "duckdb": {
+        "string": "VARCHAR",
+        "timestamp": "TIMESTAMPTZ",
+        "bigint": "BIGINT",
+        "double": "DOUBLE",
+        "boolean": "BOOLEAN",
+    },
     "postgres": {
-        T: "text",
-        TS: "timestamp with time zone",
-        BI: "bigint",
-        DB: "double precision",
-        BO: "boolean",
+        "string": "text",
+        "timestamp": "timestamp with time zone",
+        "bigint": "bigint",
+        "double": "double precision",
+        "boolean": "boolean",
     },
 }
 
@@ -271,7 +133,7 @@ class _Builder:
         call_id: str,
         title: str,
         started: str | None,
-        duration: float,
+        duration: int,
         host: str | None,
         scope: str,
     ) -> None:
@@ -284,7 +146,7 @@ class _Builder:
                 "scheduled_at": start,
                 "started_at": start,
                 "ended_at": start + dt.timedelta(seconds=duration) if start else None,
-                "duration_seconds": float(duration),
+                "duration_seconds": duration,
                 "primary_user_id": host,
                 "direction": "Conference",
                 "system": "Zoom",
@@ -305,7 +167,8 @@ class _Builder:
     def parties(self, *parties: dict[str, Any]) -> None:
         self.rows["parties"].extend(parties)
 
-    def speakers(self, call_id: str, *talk: tuple[str, str | None, float]) -> None:
+    def speakers(self, call_id: str, *talk: tuple[str, str, float]) -> None:
+        """Gong's interaction.speakers: like live Gong, only company users (each has a user id)."""
         for party_id, user_id, seconds in talk:
             self.rows["call_speakers"].append(
                 {
@@ -314,6 +177,41 @@ class _Builder:
                     "user_id": user_id,
                     "talk_time_seconds": float(seconds),
                 }
+            )
+
+    def tracker(
+        self, call_id: str, index: int, name: str, *occurrences: tuple[float, str, str | None]
+    ) -> None:
+        tracker_id = f"tr-{name.lower()}"
+        self.rows["call_trackers"].append(
+            {
+                "call_id": call_id,
+                "tracker_index": index,
+                "tracker_id": tracker_id,
+                "tracker_name": name,
+                "tracker_type": "KEYWORD",
+                "occurrence_count": len(occurrences),
+            }
+        )
+        for occurrence_index, (start, speaker_id, phrase) in enumerate(occurrences):
+            self.rows["call_tracker_occurrences"].append(
+                {
+                    "call_id": call_id,
+                    "tracker_index": index,
+                    "occurrence_index": occurrence_index,
+                    "tracker_id": tracker_id,
+                    "tracker_name": name,
+                    "phrase": phrase,
+                    "start_seconds": start,
+                    "speaker_id": speaker_id,
+                }
+            )
+
+    def stats(self, call_id: str, **values: float) -> None:
+        """Gong's interactionStats, e.g. stats(c, talk_ratio=0.45) -> 'Talk Ratio' = 0.45."""
+        for key, value in values.items():
+            self.rows["call_interaction_stats"].append(
+                {"call_id": call_id, "stat_name": key.replace("_", " ").title(), "stat_value": float(value)}
             )
 
     def transcript(
@@ -413,7 +311,8 @@ def build_raw_rows() -> Rows:
     )
     b.crm(c, 2, "p1b", "Contact", "CON-HANK", [("Name", "Hank Scorpio")])
     b.crm(c, 3, "p1c", "Account", "ACC-WRONG", [("Name", "Not the call's account")])
-    b.speakers(c, ("p1a", "u-alice", 600), ("p1b", None, 400), ("p1c", None, 200), ("p1d", None, 0))
+    b.speakers(c, ("p1a", "u-alice", 600))
+    b.stats(c, talk_ratio=0.61, longest_monologue=95, interactivity=5.5, patience=0.86, question_rate=4.2)
     b.transcript(
         c,
         [
@@ -450,7 +349,7 @@ def build_raw_rows() -> Rows:
         _party(c, "p2f", "s-6", "Lee Acme", "lee@acme-analytics.com", "External"),  # company's other domain
         _party(c, "p2g", "s-7", None, None, "Unknown"),  # dial-in without a name or e-mail
     )
-    b.speakers(c, ("p2a", "u-bob", 300.5), ("p2b", None, 120), ("p2c", None, 60.25))
+    b.speakers(c, ("p2a", "u-bob", 300.5))
     b.transcript(
         c,
         [
@@ -476,7 +375,8 @@ def build_raw_rows() -> Rows:
         _party(c, "p3c", "s-3", "Bo Go", "bo@acme2go.com", "External"),
         internal(c, "p3d", None, carol),  # internal, never spoke
     )
-    b.speakers(c, ("p3a", "u-alice", 100), ("p3b", None, 50), ("p3c", None, 25))
+    b.speakers(c, ("p3a", "u-alice", 100))
+    b.stats(c, talk_ratio=0.93, longest_monologue=30)
     b.transcript(
         c,
         [
@@ -502,7 +402,8 @@ def build_raw_rows() -> Rows:
         "ACC-UMB",
         [("Industry", "Pharma"), ("Website", "  HTTP://www.Umbrella-Corp.org/about?x=1")],
     )
-    b.speakers(c, ("p4a", "u-bob", 900), ("p4b", None, 1100))
+    b.speakers(c, ("p4a", "u-bob", 900))
+    b.stats(c, talk_ratio=0.2, longest_monologue=10, interactivity=1.25, patience=2.5, question_rate=1)
     b.transcript(
         c,
         [
@@ -548,7 +449,8 @@ def build_raw_rows() -> Rows:
         ],
     )
 
-    # c-globex-2: no transcript; newer CRM Name; a Gong speaker that is not in parties.
+    # c-globex-2: no transcript (but Gong's stats); newer CRM Name; a Gong speaker (a company user)
+    # that is not in parties.
     c = "c-globex-2"
     b.call(c, "Globex follow-up", "2024-04-15T14:00:00+00:00", 1500, "u-alice", "External")
     b.parties(
@@ -558,7 +460,8 @@ def build_raw_rows() -> Rows:
         _party(c, "p7d", "s-4", "Sam Stone", "sam@globex.com", "External"),
     )
     b.crm(c, 0, None, "Account", "ACC-GLOBEX", [("Name", "Globex Corp")])
-    b.speakers(c, ("p7a", "u-alice", 500), ("p7b", "u-bob", 100), ("p7c", None, 450), ("p-ghost", None, 5))
+    b.speakers(c, ("p7a", "u-alice", 500), ("p7b", "u-bob", 100), ("p-ghost", "u-carol", 5))
+    b.stats(c, talk_ratio=0.57, interactivity=3)
 
     # c-globex-3: no CRM context, but its participant writes from globex.com, the Website of the
     # CRM Account ACC-GLOBEX: the call belongs to that account, not to a second "Globex".
@@ -577,7 +480,7 @@ def build_raw_rows() -> Rows:
         _party(c, "p8b", "s-2", "Ann Wind", "ann@northwind-traders.co", "External"),
         _party(c, "p8c", "s-3", "Ben Wind", "ben@northwind-traders.co", "External"),
     )
-    b.speakers(c, ("p8a", "u-bob", 200), ("p8b", None, 100), ("p8c", None, 0))
+    b.speakers(c, ("p8a", "u-bob", 200))
     b.transcript(
         c,
         [
@@ -610,28 +513,17 @@ def build_raw_rows() -> Rows:
     r["call_topics"].append(
         {"call_id": "c-globex-1", "topic_index": 0, "topic_name": "Pricing", "duration_seconds": 19.5}
     )
-    r["call_trackers"].append(
-        {
-            "call_id": "c-globex-1",
-            "tracker_index": 0,
-            "tracker_id": "tr-1",
-            "tracker_name": "Competitors",
-            "tracker_type": "Keyword",
-            "occurrence_count": 1,
-        }
+    # Tracker occurrences name their speaker by transcript speaker id (s-c), by the party's user id
+    # as in Gong's documented example (u-alice), or by an id that matches no party.
+    b.tracker(
+        "c-globex-1",
+        0,
+        "Competitors",
+        (9.0, "s-c", "Initrode"),
+        (13.0, "u-alice", "Initrode"),
+        (20.0, "s-x", None),
     )
-    r["call_tracker_occurrences"].append(
-        {
-            "call_id": "c-globex-1",
-            "tracker_index": 0,
-            "occurrence_index": 0,
-            "tracker_id": "tr-1",
-            "tracker_name": "Competitors",
-            "phrase": "Initrode",
-            "start_seconds": 9.0,
-            "speaker_id": "s-c",
-        }
-    )
+    b.tracker("c-tie", 0, "Competitors", (13.5, "s-3", "Initrode"))
     r["call_key_points"].append(
         {"call_id": "c-globex-1", "key_point_index": 0, "text": "Pricing depends on seats."}
     )
@@ -652,9 +544,6 @@ def build_raw_rows() -> Rows:
             "text": "Seat-based pricing",
             "start_seconds": 12.5,
         }
-    )
-    r["call_interaction_stats"].append(
-        {"call_id": "c-globex-1", "stat_name": "Interactivity", "stat_value": 5.5}
     )
     r["call_comments"].append(
         {
@@ -678,9 +567,9 @@ def build_raw_rows() -> Rows:
 def _ddl(table: str, engine: str, schema: str) -> str:
     types = _SQL_TYPES[engine]
     cols = [f"{name} {types[kind]}" for name, kind in TABLES[table]]
-    cols += [f"_dlt_load_id {types[T]} NOT NULL", f"_dlt_id {types[T]} NOT NULL"]
+    cols += [f"_dlt_load_id {types['string']} NOT NULL", f"_dlt_id {types['string']} NOT NULL"]
     if table not in REPLACE_TABLES:
-        cols.append(f"_deleted {types[BO]}")
+        cols.append(f"_deleted {types['boolean']}")
     return f"CREATE TABLE {schema}.{table} ({', '.join(cols)})"
 
 

@@ -51,12 +51,34 @@ def _check_marts(raw: dict[str, list[dict[str, Any]]], mart: Callable[[str], lis
             None,
         ),
         ("gong__call_transcripts", exp.call_transcripts(raw), lambda r: r["call_id"], None),
+        (
+            "gong__call_tracker_occurrences",
+            exp.call_tracker_occurrences(raw),
+            lambda r: (r["call_id"], r["tracker_index"], r["occurrence_index"]),
+            None,
+        ),
     ]
     for name, want, key, columns in checks:
         assert want, f"the generated company gives no rows for {name}"
         assert_mart_equals(mart(name), want, key, columns)
     sources = {row["account_source"] for row in mart("gong__call_accounts")}
     assert {"crm", "email_domain", None} <= sources, sources
+    _check_transcript_agrees_with_gong(mart("gong__call_talk_time"))
+
+
+def _check_transcript_agrees_with_gong(calls: list[dict[str, Any]]) -> None:
+    """The emulator derives its stats from the same timeline as its transcript, as Gong does."""
+    compared = [c for c in calls if c["has_transcript"] and c["gong_talk_ratio"] is not None]
+    assert compared, "no call has both a transcript and Gong's Talk Ratio"
+    off = {
+        c["call_id"]: (c["talk_ratio"], c["gong_talk_ratio"])
+        for c in compared
+        if c["talk_ratio"] is None or abs(c["talk_ratio"] - c["gong_talk_ratio"]) > 0.02
+    }
+    assert not off, f"transcript talk ratio vs Gong's Talk Ratio differ by > 0.02: {off}"
+    for c in calls:
+        if not c["has_transcript"]:
+            assert c["transcript_external_talk_seconds"] is None and c["talk_ratio"] is None, c["call_id"]
 
 
 @pytest.mark.parametrize("kind", ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -121,6 +121,14 @@ def test_account_monthly(warehouse: Warehouse, raw_rows) -> None:
     )
 
 
+def test_call_tracker_occurrences(warehouse: Warehouse, raw_rows) -> None:
+    assert_mart_equals(
+        warehouse.mart("gong__call_tracker_occurrences"),
+        exp.call_tracker_occurrences(raw_rows),
+        lambda r: (r["call_id"], r["tracker_index"], r["occurrence_index"]),
+    )
+
+
 def test_call_transcripts(warehouse: Warehouse, raw_rows) -> None:
     assert_mart_equals(
         warehouse.mart("gong__call_transcripts"), exp.call_transcripts(raw_rows), lambda r: r["call_id"]
@@ -172,9 +180,12 @@ def test_account_resolution_scenarios(warehouse: Warehouse) -> None:
 
 def test_talk_time_scenarios(warehouse: Warehouse) -> None:
     speakers = _by(warehouse.mart("gong__call_speaker_talk_time"), "call_id", "participant_key")
-    # A party that never spoke: zero transcript talk, still listed with Gong's 0.
+    # An external party that never spoke: zero transcript talk; Gong never reports external
+    # participants, so its Gong talk is unknown (NULL), not 0.
     peter = speakers[("c-globex-1", "p1d")]
-    assert (peter["transcript_talk_seconds"], peter["sentences"], peter["gong_talk_seconds"]) == (0, 0, 0)
+    assert (peter["transcript_talk_seconds"], peter["sentences"], peter["gong_talk_seconds"]) == (0, 0, None)
+    assert speakers[("c-globex-1", "p1b")]["gong_talk_seconds"] is None  # spoke, Gong is silent
+    # A company user Gong did not list spoke 0 seconds by Gong's account.
     carol = speakers[("c-tie", "p3d")]
     assert carol["transcript_talk_seconds"] == 0 and carol["gong_talk_seconds"] == 0
     # A transcript speaker id without a party: kept, Unknown, counted in the total only.
@@ -194,14 +205,53 @@ def test_talk_time_scenarios(warehouse: Warehouse) -> None:
     bs = calls["c-bluesky"]
     assert bs["transcript_unknown_talk_seconds"] == pytest.approx(4.0)
     assert bs["transcript_total_talk_seconds"] == pytest.approx(20.0)
+    assert bs["talk_ratio"] == pytest.approx(8.0 / 20.0)  # like Gong's: Unknown talk is not the company's
     assert calls["c-internal"]["talk_ratio"] == pytest.approx(1.0)
     assert calls["c-freemail"]["longest_monologue_participant_key"] == "p5b"  # first of two equal runs
     nt = calls["c-globex-2"]
     assert nt["has_transcript"] is False and nt["transcript_total_talk_seconds"] is None
-    assert nt["gong_total_talk_seconds"] == pytest.approx(1055.0)
+    # Without a transcript, external talk and the transcript ratio are unknown, never 0 or 1.0;
+    # Gong's own figures still come through.
+    assert nt["transcript_external_talk_seconds"] is None and nt["talk_ratio"] is None
+    assert nt["gong_internal_talk_seconds"] == pytest.approx(605.0)  # includes the user not in parties
+    assert (nt["gong_talk_ratio"], nt["gong_interactivity"]) == (pytest.approx(0.57), pytest.approx(3.0))
+    assert nt["gong_longest_monologue_seconds"] is None  # Gong sent no such stat
+    # Gong's stats land in their own columns, next to the transcript's figures.
+    assert (g1["gong_talk_ratio"], g1["gong_longest_monologue_seconds"]) == (0.61, 95)
+    assert (g1["gong_interactivity"], g1["gong_patience_seconds"], g1["gong_question_rate"]) == (
+        5.5,
+        0.86,
+        4.2,
+    )
+    assert g1["gong_internal_talk_seconds"] == pytest.approx(600.0)
+    assert calls["c-freemail"]["has_gong_talk_time"] is False
+    assert calls["c-freemail"]["gong_internal_talk_seconds"] is None
+    assert calls["c-freemail"]["gong_talk_ratio"] is None
     # UTC, not local time: Sunday 22:30 -05:00 is Monday in UTC; 31 March 23:30 -05:00 is April.
     assert calls["c-tie"]["call_week_start"] == dt.date(2024, 3, 11)
     assert calls["c-umbrella"]["call_month_start"] == dt.date(2024, 4, 1)
+
+
+def test_tracker_occurrences_match_speaker_or_user_ids(warehouse: Warehouse) -> None:
+    rows = _by(warehouse.mart("gong__call_tracker_occurrences"), "call_id", "occurrence_index")
+    by_speaker, by_user, unmatched = (rows[("c-globex-1", i)] for i in range(3))
+    assert (by_speaker["speaker_match"], by_speaker["party_id"], by_speaker["affiliation"]) == (
+        "speaker_id",
+        "p1c",
+        "External",
+    )
+    assert (by_user["speaker_match"], by_user["party_id"], by_user["user_id"], by_user["affiliation"]) == (
+        "user_id",
+        "p1a",
+        "u-alice",
+        "Internal",
+    )
+    assert (unmatched["speaker_match"], unmatched["party_id"], unmatched["affiliation"]) == (
+        None,
+        None,
+        "Unknown",
+    )
+    assert rows[("c-tie", 0)]["party_id"] == "p3c"
 
 
 def test_transcript_format(warehouse: Warehouse) -> None:
@@ -223,7 +273,7 @@ def test_missing_raw_table_reads_as_empty(warehouse: Warehouse) -> None:
     assert rows == []
 
 
-def test_users_setting_columns_pass_through(warehouse: Warehouse) -> None:
+def test_users_setting_columns_are_staged(warehouse: Warehouse) -> None:
     rows = warehouse.query(f"select * from {warehouse.analytics_schema}.stg_gong__users")
     assert {"setting_web_conferences_recorded", "setting_telephony_calls_imported", "is_active"} <= set(
         rows[0]
@@ -233,8 +283,8 @@ def test_users_setting_columns_pass_through(warehouse: Warehouse) -> None:
 # ------------------------------------------------------------------------------------ runner
 
 
-def test_runner_reports_a_wrong_raw_schema_in_one_line(duckdb_warehouse: Warehouse, tmp_path) -> None:
-    db_path = duckdb_warehouse.query("select path from duckdb_databases() where not internal")[0]["path"]
+def test_runner_reports_a_wrong_raw_schema_in_one_line(tmp_path) -> None:
+    db_path = str(tmp_path / "empty.duckdb")
     result = run_dbt(
         ("run", "--select", "stg_gong__calls"),
         target="duckdb",
@@ -256,7 +306,13 @@ def test_expectations_from_rows_read_back_from_the_warehouse(warehouse: Warehous
     """The reuse path for real loads: read raw tables back, recompute, same answers."""
     loaded = warehouse.read_raw()
     assert {t: len(v) for t, v in loaded.items()} == {t: len(v) for t, v in raw_rows.items()}
-    for fn in (exp.call_talk_time, exp.call_accounts, exp.call_transcripts, exp.rep_weekly_talk_time):
+    for fn in (
+        exp.call_talk_time,
+        exp.call_accounts,
+        exp.call_transcripts,
+        exp.rep_weekly_talk_time,
+        exp.call_tracker_occurrences,
+    ):
         assert fn(loaded) == fn(raw_rows), fn.__name__
     want = exp.accounts(loaded)
     columns = [c for c in next(iter(want.values())) if c != "days_since_last_call"]

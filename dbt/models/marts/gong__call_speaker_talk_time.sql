@@ -1,7 +1,9 @@
 -- One row per call x participant (int_gong__call_participants): Gong's reported talk time next to
 -- the talk time summed from the transcript, with sentences, questions and monologues.
 -- Transcript measures are 0 for a participant who never spoke in a call that has a transcript and
--- NULL when the call has no transcript; gong_talk_seconds is 0 / NULL likewise for call_speakers.
+-- NULL when the call has no transcript. Gong lists only company users (a user_id) in
+-- call_speakers: gong_talk_seconds is their reported talk (0 when a company user of a call with
+-- call_speakers rows is not listed) and NULL for everyone else, whom Gong never reports.
 with calls as (
   select call_id from {{ ref('stg_gong__calls') }}
 ),
@@ -73,7 +75,8 @@ select
   case when p.affiliation = 'Internal' then true else false end as is_internal,
   case when p.affiliation = 'External' then a.account_id end as account_id,
   cast(case
-    when cg.call_id is not null then coalesce(g.gong_talk_seconds, 0)
+    when g.call_id is not null then g.gong_talk_seconds
+    when cg.call_id is not null and p.user_id is not null then 0
   end as {{ gong_type_double() }}) as gong_talk_seconds,
   cast(case
     when ct.call_id is not null then coalesce(t.transcript_talk_seconds, 0)

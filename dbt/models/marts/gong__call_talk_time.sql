@@ -1,6 +1,11 @@
--- One row per call: talk time two ways side by side (Gong's reported call_speakers talk time and
--- the sum of transcript sentence durations), talk ratio, longest monologue, speaker switches and
--- questions per side. Definitions: see _gong__marts.yml.
+-- One row per call. Two sources of talk time, each used for what it can answer:
+--   transcript_*  every speaker, from transcript sentence durations: the only source of external
+--                 talk, so talk_ratio and the external side are NULL for a call without one;
+--   gong_*        what Gong reports: company talk from interaction.speakers (Gong lists only
+--                 company users there, never external participants) and Gong's own per-call
+--                 interaction stats (Talk Ratio, Longest Monologue, Interactivity, Patience,
+--                 Question Rate), NULL where Gong sent none.
+-- Definitions: see _gong__marts.yml.
 with calls as (
   select
     call_id,
@@ -42,15 +47,22 @@ transcript as (
 
 gong_speakers as (
   select
-    cs.call_id,
-    sum(cs.talk_time_seconds) as total_talk_seconds,
-    sum(case when p.affiliation = 'Internal' then cs.talk_time_seconds else 0 end) as internal_talk_seconds,
-    sum(case when p.affiliation = 'External' then cs.talk_time_seconds else 0 end) as external_talk_seconds
-  from {{ ref('stg_gong__call_speakers') }} as cs
-  left join {{ ref('int_gong__call_participants') }} as p
-    on p.call_id = cs.call_id
-    and p.participant_key = cs.party_id
-  group by cs.call_id
+    call_id,
+    sum(case when user_id is not null then talk_time_seconds end) as company_talk_seconds
+  from {{ ref('stg_gong__call_speakers') }}
+  group by call_id
+),
+
+gong_stats as (
+  select
+    call_id,
+    max(case when stat_name = 'Talk Ratio' then stat_value end) as talk_ratio,
+    max(case when stat_name = 'Longest Monologue' then stat_value end) as longest_monologue_seconds,
+    max(case when stat_name = 'Interactivity' then stat_value end) as interactivity,
+    max(case when stat_name = 'Patience' then stat_value end) as patience_seconds,
+    max(case when stat_name = 'Question Rate' then stat_value end) as question_rate
+  from {{ ref('stg_gong__call_interaction_stats') }}
+  group by call_id
 ),
 
 longest_monologue as (
@@ -87,17 +99,13 @@ select
   cast(t.internal_talk_seconds as {{ gong_type_double() }}) as transcript_internal_talk_seconds,
   cast(t.external_talk_seconds as {{ gong_type_double() }}) as transcript_external_talk_seconds,
   cast(t.unknown_talk_seconds as {{ gong_type_double() }}) as transcript_unknown_talk_seconds,
-  cast(
-    t.internal_talk_seconds / nullif(t.internal_talk_seconds + t.external_talk_seconds, 0)
-    as {{ gong_type_double() }}
-  ) as talk_ratio,
-  cast(g.total_talk_seconds as {{ gong_type_double() }}) as gong_total_talk_seconds,
-  cast(g.internal_talk_seconds as {{ gong_type_double() }}) as gong_internal_talk_seconds,
-  cast(g.external_talk_seconds as {{ gong_type_double() }}) as gong_external_talk_seconds,
-  cast(
-    g.internal_talk_seconds / nullif(g.internal_talk_seconds + g.external_talk_seconds, 0)
-    as {{ gong_type_double() }}
-  ) as gong_talk_ratio,
+  cast(t.internal_talk_seconds / nullif(t.total_talk_seconds, 0) as {{ gong_type_double() }}) as talk_ratio,
+  cast(g.company_talk_seconds as {{ gong_type_double() }}) as gong_internal_talk_seconds,
+  cast(s.talk_ratio as {{ gong_type_double() }}) as gong_talk_ratio,
+  cast(s.longest_monologue_seconds as {{ gong_type_double() }}) as gong_longest_monologue_seconds,
+  cast(s.interactivity as {{ gong_type_double() }}) as gong_interactivity,
+  cast(s.patience_seconds as {{ gong_type_double() }}) as gong_patience_seconds,
+  cast(s.question_rate as {{ gong_type_double() }}) as gong_question_rate,
   cast(lm.duration_seconds as {{ gong_type_double() }}) as longest_monologue_seconds,
   lm.participant_key as longest_monologue_participant_key,
   lm.speaker_id as longest_monologue_speaker_id,
@@ -113,6 +121,7 @@ from calls as c
 left join participants as p on p.call_id = c.call_id
 left join transcript as t on t.call_id = c.call_id
 left join gong_speakers as g on g.call_id = c.call_id
+left join gong_stats as s on s.call_id = c.call_id
 left join longest_monologue as lm
   on lm.call_id = c.call_id
   and lm.monologue_rank = 1

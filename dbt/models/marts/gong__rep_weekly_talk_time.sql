@@ -1,6 +1,6 @@
 -- One row per rep (internal user) and ISO week (Monday start, of the call's UTC started_at) in
 -- which the rep hosted at least one call (calls.primary_user_id). All measures are over the calls
--- the rep hosted that week.
+-- the rep hosted that week; averages skip calls where the figure is NULL.
 with hosted_calls as (
   select *
   from {{ ref('gong__call_talk_time') }}
@@ -13,6 +13,7 @@ rep_speech as (
     call_id,
     user_id,
     sum(transcript_talk_seconds) as rep_talk_seconds,
+    sum(gong_talk_seconds) as rep_gong_talk_seconds,
     max(longest_monologue_seconds) as rep_longest_monologue_seconds
   from {{ ref('gong__call_speaker_talk_time') }}
   where user_id is not null
@@ -33,7 +34,12 @@ weekly as (
     sum(c.duration_seconds) / 60.0 as hosted_minutes,
     avg(c.talk_ratio) as avg_talk_ratio,
     avg(c.gong_talk_ratio) as avg_gong_talk_ratio,
+    avg(c.gong_longest_monologue_seconds) as avg_gong_longest_monologue_seconds,
+    avg(c.gong_interactivity) as avg_gong_interactivity,
+    avg(c.gong_patience_seconds) as avg_gong_patience_seconds,
+    avg(c.gong_question_rate) as avg_gong_question_rate,
     sum(r.rep_talk_seconds) / 60.0 as rep_talk_minutes,
+    sum(r.rep_gong_talk_seconds) / 60.0 as rep_gong_talk_minutes,
     max(r.rep_longest_monologue_seconds) as longest_monologue_seconds,
     max(c.longest_monologue_seconds) as longest_call_monologue_seconds
   from hosted_calls as c
@@ -53,7 +59,12 @@ select
   cast(w.hosted_minutes as {{ gong_type_double() }}) as hosted_minutes,
   cast(w.avg_talk_ratio as {{ gong_type_double() }}) as avg_talk_ratio,
   cast(w.avg_gong_talk_ratio as {{ gong_type_double() }}) as avg_gong_talk_ratio,
+  cast(w.avg_gong_longest_monologue_seconds as {{ gong_type_double() }}) as avg_gong_longest_monologue_seconds,
+  cast(w.avg_gong_interactivity as {{ gong_type_double() }}) as avg_gong_interactivity,
+  cast(w.avg_gong_patience_seconds as {{ gong_type_double() }}) as avg_gong_patience_seconds,
+  cast(w.avg_gong_question_rate as {{ gong_type_double() }}) as avg_gong_question_rate,
   cast(w.rep_talk_minutes as {{ gong_type_double() }}) as rep_talk_minutes,
+  cast(w.rep_gong_talk_minutes as {{ gong_type_double() }}) as rep_gong_talk_minutes,
   cast(w.longest_monologue_seconds as {{ gong_type_double() }}) as longest_monologue_seconds,
   cast(w.longest_call_monologue_seconds as {{ gong_type_double() }}) as longest_call_monologue_seconds
 from weekly as w
