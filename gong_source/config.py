@@ -14,8 +14,19 @@ from dlt.common.typing import TSecretStrValue
 
 from . import settings
 from .errors import GongConfigError
+from .values import setting_number
 
 SECTION = ("sources", "gong")
+# Inclusive bounds of the numeric settings: NaN, infinities and absurd values fail in one line.
+_NUMBER_LIMITS = {
+    "rate_limit_per_second": (0.001, 1e6),
+    "timeout_seconds": (0.01, 3600),
+    "daily_request_budget": (1, 10**9),
+    "max_retry_after_seconds": (0, 86_400),
+    "max_attempts": (1, 100),
+    "backoff_initial_seconds": (0, 3600),
+    "backoff_max_seconds": (0, 3600),
+}
 
 
 @dataclass(frozen=True)
@@ -44,12 +55,8 @@ class GongConfig:
                 f"Gong credentials missing: set {missing} (or [sources.gong] access_key and "
                 "access_key_secret in .dlt/secrets.toml), or SOURCES__GONG__BEARER_TOKEN for OAuth"
             )
-        if self.rate_limit_per_second <= 0:
-            raise GongConfigError("SOURCES__GONG__RATE_LIMIT_PER_SECOND must be greater than 0")
-        if self.daily_request_budget <= 0:
-            raise GongConfigError("SOURCES__GONG__DAILY_REQUEST_BUDGET must be greater than 0")
-        if self.max_attempts < 1:
-            raise GongConfigError("SOURCES__GONG__MAX_ATTEMPTS must be at least 1")
+        for name, (low, high) in _NUMBER_LIMITS.items():
+            setting_number(getattr(self, name), f"SOURCES__GONG__{name.upper()}", low=low, high=high)
 
     @property
     def secrets(self) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ import math
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,10 +22,11 @@ import pendulum
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from gong_source import RESOURCE_NAMES, GongClient, GongConfig, RequestBudget, gong_source, settings
-from gong_source.errors import GongConfigError, GongError, redact
+from gong_source.errors import DestinationUnavailableError, GongConfigError, GongError, redact
 from gong_source.settings import CALLS_PATH, PAGE_SIZE
 from gong_source.source import split_windows
 from gong_source.timestamps import to_gong_filter, to_utc
+from gong_source.values import setting_date, setting_number
 
 from . import dbt_runner
 
@@ -34,6 +35,9 @@ DEFAULT_DATASET = "gong"
 DEFAULT_DUCKDB_PATH = "gong_warehouse.duckdb"
 FULL_REFRESH_RESOURCES = ("users", "workspaces")
 CALL_RESOURCES = tuple(name for name in RESOURCE_NAMES if name not in FULL_REFRESH_RESOURCES)
+# Ten years covers any Gong tenant; a window under an hour only multiplies requests.
+MAX_DAYS = 3650
+MIN_WINDOW_DAYS = 1 / 24
 
 
 @dataclass
@@ -59,16 +63,17 @@ class RunOptions:
             raise GongConfigError(
                 f"unknown resource(s) {', '.join(unknown)}: choose from {', '.join(RESOURCE_NAMES)}"
             )
-        try:
-            self.start_date = to_utc(self.start_date, "start date")
-        except GongError:
-            raise GongConfigError(
-                f"start date {self.start_date!r} is not a date: use ISO-8601, e.g. 2024-01-01"
-            ) from None
+        self.start_date = setting_date(
+            self.start_date, "start date (--start-date / SOURCES__GONG__START_DATE)"
+        )
         if self.start_date > pendulum.now("UTC"):
             raise GongConfigError(f"start date {self.start_date.isoformat()} is in the future")
-        if self.lookback_days < 0 or self.window_days <= 0:
-            raise GongConfigError("lookback days must be >= 0 and window days > 0")
+        setting_number(
+            self.lookback_days, "--lookback-days / SOURCES__GONG__LOOKBACK_DAYS", low=0, high=MAX_DAYS
+        )
+        setting_number(
+            self.window_days, "--window-days / SOURCES__GONG__WINDOW_DAYS", low=MIN_WINDOW_DAYS, high=MAX_DAYS
+        )
 
 
 @dataclass
@@ -88,6 +93,10 @@ class RunSummary:
     def add_rows(self, counts: dict[str, int]) -> None:
         for table, count in counts.items():
             self.rows[table] = self.rows.get(table, 0) + count
+
+    def as_dict(self) -> dict[str, Any]:
+        """The summary for machines (`gong-pipeline --json`)."""
+        return asdict(self)
 
     def line(self) -> str:
         rows = " ".join(f"{table}={count}" for table, count in sorted(self.rows.items())) or "no rows"
@@ -185,7 +194,7 @@ def finish_pending(pipeline: dlt.Pipeline) -> None:
         pipeline.sync_destination()
     except Exception as error:
         name = pipeline.destination.destination_name
-        raise GongConfigError(
+        raise DestinationUnavailableError(
             f"destination {name} is unreachable ({exit_message(error)}); check "
             f"DESTINATION__{name.upper()}__CREDENTIALS or [destination.{name}] in .dlt/secrets.toml"
         ) from None
