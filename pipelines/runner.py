@@ -28,7 +28,7 @@ from gong_source.source import split_windows
 from gong_source.timestamps import to_gong_filter, to_utc
 from gong_source.values import setting_date, setting_number
 
-from . import dbt_runner
+from . import dbt_runner, defaults
 
 PIPELINE_NAME = "gong"
 DEFAULT_DATASET = "gong"
@@ -172,6 +172,7 @@ def estimate_backfill(
 
 
 def make_pipeline(options: RunOptions) -> dlt.Pipeline:
+    defaults.apply()
     if options.destination == "duckdb":
         destination: Any = dlt.destinations.duckdb(str(Path(options.duckdb_path).resolve()))
     else:
