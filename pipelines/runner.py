@@ -29,6 +29,7 @@ from gong_source.timestamps import to_gong_filter, to_utc
 from gong_source.values import setting_date, setting_number
 
 from . import dbt_runner, defaults
+from .destinations import check_destination, no_dbt_target
 
 PIPELINE_NAME = "gong"
 DEFAULT_DATASET = "gong"
@@ -74,6 +75,7 @@ class RunOptions:
         setting_number(
             self.window_days, "--window-days / SOURCES__GONG__WINDOW_DAYS", low=MIN_WINDOW_DAYS, high=MAX_DAYS
         )
+        check_destination(self.destination, run_dbt=self.run_dbt)
 
 
 @dataclass
@@ -305,10 +307,7 @@ def dbt_target(pipeline: dlt.Pipeline, options: RunOptions) -> dict[str, Any]:
             "GONG_PG_DATABASE": str(credentials.database),
         }
         return {"target": "postgres", "raw_schema": options.dataset_name, "env": env}
-    raise GongConfigError(
-        f"no dbt target for destination {options.destination!r}: add one to dbt/profiles.yml and run dbt "
-        "yourself, or pass --skip-dbt"
-    )
+    raise no_dbt_target(options.destination)
 
 
 class _DailyBudget:
