@@ -27,4 +27,4 @@ bench-small: $(VENV)/.installed
 	$(BIN)/python -m bench --small
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache dbt/target dbt/logs gong_demo.duckdb* gong_warehouse.duckdb*
+	rm -rf $(VENV) .pytest_cache .ruff_cache build dist *.egg-info dbt/target dbt/logs gong_demo.duckdb* gong_warehouse.duckdb*

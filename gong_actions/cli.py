@@ -5,7 +5,9 @@ Flags are the parameters with dashes (`--from-date-time`, `--call-ids a,b` or re
 `brief,topics`). Credentials come the dlt way: SOURCES__GONG__ACCESS_KEY,
 SOURCES__GONG__ACCESS_KEY_SECRET and SOURCES__GONG__BASE_URL, or .dlt/secrets.toml.
 
-The exit status is 0 when the output says `success: true` and 1 otherwise; bad input and
+The exit status is 0 when the output says `success: true`, otherwise it names the cause like
+`gong-pipeline`'s (`gong_source.errors.ExitCode`): 65 bad input or an unusable answer, 69 Gong
+unavailable, 75 quota spent, 77 credentials refused, 78 configuration. Bad input and
 configuration problems are reported in the output JSON like any other failure (only an unknown
 flag is an argparse usage error, exit 2).
 """
@@ -19,6 +21,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from pydantic import BaseModel
+
+from gong_source.client import GongClient
+from gong_source.config import GongConfig
+from gong_source.errors import ExitCode, GongError, exit_code, redact, settings_file_error
 
 from . import actions
 from .models import (
@@ -44,12 +50,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         kwargs = command.arguments(args)
     except _BadFlag as exc:
-        output: BaseModel = command.output(success=False, error=str(exc))
-    else:
-        output = command.run(**kwargs)
+        return _emit(command.output(success=False, error=str(exc)), ExitCode.DATA)
+    try:
+        client = _RecordingClient(GongConfig.from_dlt())
+    except Exception as exc:  # missing credentials, a bad setting, a broken .dlt/*.toml
+        problem = settings_file_error(exc) or exc
+        message = redact(str(problem), ()) or type(problem).__name__
+        return _emit(command.output(success=False, error=message), exit_code(problem))
+    with client:
+        output = command.run(client, **kwargs)
+    if getattr(output, "success", False):
+        return _emit(output, ExitCode.OK)
+    # No Gong error: the input was refused before sending, or the answer was unusable.
+    return _emit(output, client.failure.exit_code if client.failure else ExitCode.DATA)
+
+
+def _emit(output: BaseModel, code: int) -> int:
     sys.stdout.write(output.model_dump_json() + "\n")
     sys.stdout.flush()
-    return 0 if getattr(output, "success", False) else 1
+    return code
+
+
+class _RecordingClient(GongClient):
+    """The shared client, remembering the last Gong error so the exit status can name its cause."""
+
+    failure: GongError | None = None
+
+    def request(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        try:
+            return super().request(*args, **kwargs)
+        except GongError as error:
+            self.failure = error
+            raise
 
 
 # ---------------------------------------------------------------------------- commands
@@ -163,7 +195,7 @@ COMMANDS = (
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gong-actions",
-        description="Run one Gong action and print its output JSON (exit 0 on success, 1 otherwise).",
+        description="Run one Gong action and print its output JSON (exit 0 on success).",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="ACTION")
     parsers = {c.name: sub.add_parser(c.name, help=c.help_text, description=c.help_text) for c in COMMANDS}
@@ -253,6 +285,8 @@ def _json(value: str, name: str) -> Any:
         return json.loads(value)
     except json.JSONDecodeError as exc:
         raise _BadFlag(f"{name}: not valid JSON ({exc.msg} at character {exc.pos})") from None
+    except RecursionError:
+        raise _BadFlag(f"{name}: JSON nested too deeply") from None
 
 
 if __name__ == "__main__":  # pragma: no cover

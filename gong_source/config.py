@@ -21,8 +21,8 @@ from dlt.common.configuration.specs import BaseConfiguration
 from dlt.common.typing import TSecretStrValue
 
 from . import settings
-from .errors import GongConfigError, GongError
-from .timestamps import to_utc
+from .errors import GongConfigError
+from .values import setting_date
 
 DEFAULT_SECTION = "gong"
 
@@ -104,16 +104,9 @@ class GongConfig(BaseConfiguration):
     @property
     def start_at(self) -> pendulum.DateTime:
         """`start_date` as a UTC instant; a bare number is never taken for a date."""
-        text = str(self.start_date).strip()
-        name = self.env_name("start_date")
-        if text.replace(".", "", 1).lstrip("-").isdigit():
-            raise GongConfigError(f"{name} {text!r} is not a date: use ISO-8601, e.g. 2024-01-01")
-        try:
-            start = to_utc(text, name)
-        except GongError:
-            raise GongConfigError(f"{name} {text!r} is not a date: use ISO-8601, e.g. 2024-01-01") from None
+        start = setting_date(self.start_date, self.env_name("start_date"))
         if start > pendulum.now("UTC"):
-            raise GongConfigError(f"{name} {start.isoformat()} is in the future")
+            raise GongConfigError(f"{self.env_name('start_date')} {start.isoformat()} is in the future")
         return start
 
     def check_credentials(self) -> None:

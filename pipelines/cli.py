@@ -7,63 +7,200 @@ failure. Progress lines go to stderr when it is a terminal (or with --progress).
 from __future__ import annotations
 
 import argparse
+import json
+import logging
 import os
+import signal
 import sys
-from collections.abc import Sequence
-from typing import Any
+import threading
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from types import FrameType
+from typing import Any, NoReturn
 
 os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 
 import dlt
+import duckdb
 
 from gong_source import RESOURCE_NAMES, GongConfig
 from gong_source.config import configured_secrets
-from gong_source.errors import GongConfigError
+from gong_source.errors import ExitCode, GongConfigError, exit_code, settings_file_error
+from gong_source.values import setting_date, setting_number
 
 from . import demo as demo_module
 from . import report as report_module
-from .runner import RunOptions, backfill, describe_plan, exit_message, run
+from .runner import RunOptions, RunSummary, backfill, describe_plan, exit_message, run
+
+# Loggers --log-level reaches besides dlt's (which dlt configures from RUNTIME__LOG_LEVEL).
+_OWN_LOGGERS = ("gong_source", "gong_actions", "pipelines")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    progress = _progress(args)
-    config: GongConfig | None = None
     try:
-        if args.command == "demo":
-            demo_module.demo(
-                duckdb_path=args.duckdb or "gong_demo.duckdb",
-                calls=args.calls,
-                sentences_per_call=args.sentences,
-                seed=args.seed,
-                progress=progress,
-            )
-            return 0
-        if args.command == "report":
-            out = args.out or dlt.config.get("report.path", str) or report_module.DEFAULT_REPORT_PATH
-            print(report_module.write_warehouse_report(_report_options(args), out, args.weeks).line())
-            return 0
-        options = _options(args)
-        config = _gong_config(args)
-        if args.command == "run" and args.plan:
-            describe_plan(options, config, lambda line: print(line, flush=True))
-            return 0
+        args = _parser().parse_args(argv)
+    except SystemExit as done:  # --help, --version, or a bad flag (one line already printed)
+        return done.code if isinstance(done.code, int) else ExitCode.CONFIG
+    with _settled_logging(args), _interrupts() as interrupted:
+        try:
+            summary = _execute(args)
+            if interrupted():  # a Ctrl-C that some library caught and dropped still stops the job
+                raise KeyboardInterrupt
+        except (Exception, KeyboardInterrupt) as error:
+            return _report_failure(args, error)
+    if summary is not None:
+        print(json.dumps(_json_summary(summary)) if args.json else summary.line(), flush=True)
+    return ExitCode.OK
+
+
+def _execute(args: argparse.Namespace) -> RunSummary | None:
+    progress = _progress(args)
+    if args.command == "demo":
+        demo_module.demo(
+            duckdb_path=args.duckdb or demo_module.DEFAULT_PATH,
+            calls=args.calls,
+            sentences_per_call=args.sentences,
+            seed=args.seed,
+            progress=progress,
+        )
+        return None
+    if args.command == "report":
+        out = args.out or dlt.config.get("report.path", str) or report_module.DEFAULT_REPORT_PATH
+        print(report_module.write_warehouse_report(_report_options(args), out, args.weeks).line())
+        return None
+    options = _options(args)
+    config = _gong_config(args)
+    if args.command == "run" and args.plan:
+        describe_plan(options, config, lambda line: print(line, flush=True))
+        return None
+    with _removed_if_left_empty(options):
         if args.command == "run":
             summary = run(options, config, progress)
         else:
             summary = backfill(options, config, args.start, args.end, progress)
-        print(summary.line(), flush=True)
-        report_path = (args.report or dlt.config.get("report.path", str)) if args.command == "run" else None
-        if report_path:
-            progress(report_module.write_warehouse_report(options, report_path).line())
-        return 0
-    except KeyboardInterrupt:
-        print("gong-pipeline: interrupted; committed windows are kept, re-run to resume", file=sys.stderr)
-        return 130
-    except Exception as error:
-        secrets = config.secrets if config else configured_secrets()
-        print(f"gong-pipeline {args.command} failed: {exit_message(error, secrets)}", file=sys.stderr)
-        return 1
+    report_path = (args.report or dlt.config.get("report.path", str)) if args.command == "run" else None
+    if report_path:
+        progress(report_module.write_warehouse_report(options, report_path).line())
+    return summary
+
+
+def _report_failure(args: argparse.Namespace, error: BaseException) -> int:
+    """One line on stderr (and the JSON object on stdout with --json); the exit code by cause."""
+    code = exit_code(error)
+    if code == ExitCode.INTERRUPTED:
+        message = "interrupted; committed windows are kept, re-run to resume"
+    else:
+        message = exit_message(settings_file_error(error) or error, _configured_secrets())
+    print(f"gong-pipeline {args.command} failed: {message}", file=sys.stderr, flush=True)
+    if getattr(args, "json", False):
+        print(json.dumps({"command": args.command, "status": "failed", "exit_code": code, "error": message}))
+    return code
+
+
+def _json_summary(summary: RunSummary) -> dict[str, Any]:
+    return {**summary.as_dict(), "status": "ok", "exit_code": ExitCode.OK}
+
+
+def _configured_secrets() -> tuple[str, ...]:
+    """The secrets to scrub from a message; none can be read when the settings file is broken."""
+    try:
+        return configured_secrets()
+    except Exception:
+        return ()
+
+
+@contextmanager
+def _interrupts() -> Iterator[Callable[[], bool]]:
+    """Ctrl-C raises KeyboardInterrupt wherever the job is, and is remembered even if swallowed.
+
+    dlt's own handler defers SIGINT during normalize and load and forgets it when the step ends,
+    so a Ctrl-C there could let the run finish with 0; it is switched off for the job.
+    """
+    received: list[int] = []
+
+    def on_sigint(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: False
+        return
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        with _environment(RUNTIME__INTERCEPT_SIGNALS="false"):
+            yield lambda: bool(received)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def _settled_logging(args: argparse.Namespace) -> Iterator[None]:
+    """--log-level for this package and dlt alike; --quiet leaves only errors, warnings included."""
+    level = args.log_level or ("ERROR" if args.quiet else None)
+    if level is None:
+        yield
+        return
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in _OWN_LOGGERS:
+        logging.getLogger(name).setLevel(level)
+    with _environment(RUNTIME__LOG_LEVEL=level), warnings.catch_warnings():
+        if args.quiet:
+            warnings.simplefilter("ignore")
+        yield
+
+
+@contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    """Set environment variables (which dlt reads first) for the job, then restore them."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@contextmanager
+def _removed_if_left_empty(options: RunOptions) -> Iterator[None]:
+    """A DuckDB file this run created is deleted again if the run fails before loading a row.
+
+    A wrong secret or a quota spent on the first request would otherwise leave an empty
+    warehouse behind; a file that existed before, or that holds any loaded row, is kept.
+    """
+    path = Path(options.duckdb_path).resolve() if options.destination == "duckdb" else None
+    created = path is not None and not path.exists()
+    try:
+        yield
+    except BaseException:
+        if created and path is not None and path.exists() and not _holds_rows(path):
+            for leftover in (path, path.with_name(path.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+        raise
+
+
+def _holds_rows(path: Path) -> bool:
+    """Whether any table in the DuckDB file has a row, dlt's bookkeeping of schemas aside."""
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            tables = con.execute(
+                "select table_schema, table_name from information_schema.tables "
+                "where table_type = 'BASE TABLE' and table_name not in ('_dlt_version')"
+            ).fetchall()
+            return any(
+                con.execute(f'select 1 from "{schema}"."{table}" limit 1').fetchone()
+                for schema, table in tables
+            )
+    except duckdb.Error:
+        return True  # unreadable: not ours to judge, keep it
 
 
 # Flags that set a `GongConfig` field; a flag not given leaves the configured value alone.
@@ -127,12 +264,43 @@ def _progress(args: argparse.Namespace):
     return lambda message: print(message, file=sys.stderr, flush=True)
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """A bad flag is a configuration error: one line and exit 78, not a usage dump and 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(ExitCode.CONFIG, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _date_flag(text: str) -> datetime:
+    try:
+        return setting_date(text, "date")
+    except GongConfigError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _count_flag(low: int, high: int) -> Callable[[str], int]:
+    def count(text: str) -> int:
+        try:
+            return int(setting_number(int(text), "value", low=low, high=high))
+        except (ValueError, GongConfigError):
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number from {low} to {high}, not {text!r}"
+            ) from None
+
+    return count
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog="gong-pipeline", description="Load Gong calls, parties and transcripts into a warehouse."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
-    load_flags = argparse.ArgumentParser(add_help=False)
+    output_flags = _OneLineParser(add_help=False)
+    output_flags.add_argument("--progress", action="store_true", help="progress lines even when not a tty")
+    output_flags.add_argument("--quiet", action="store_true", help="only the summary (no dlt warnings)")
+    output_flags.add_argument("--log-level", type=str.upper, choices=LOG_LEVELS, help="for dlt and gong-elt")
+    load_flags = _OneLineParser(add_help=False, parents=[output_flags])
     load_flags.add_argument("--destination", help="dlt destination name (default: duckdb)")
     load_flags.add_argument("--duckdb", metavar="PATH", help="DuckDB file (default from config)")
     load_flags.add_argument("--dataset", help="dataset / schema for the raw tables (default: gong)")
@@ -149,8 +317,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     load_flags.add_argument("--skip-dbt", action="store_true", help="load only; do not build dbt models")
     load_flags.add_argument("--pipelines-dir", help="dlt working dir (default ~/.dlt/pipelines)")
-    load_flags.add_argument("--progress", action="store_true", help="progress lines even when not a tty")
-    load_flags.add_argument("--quiet", action="store_true", help="only the summary line")
+    load_flags.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     run_parser = commands.add_parser("run", parents=[load_flags], help="incremental load, then dbt build")
     run_parser.add_argument(
         "--plan", action="store_true", help="print the windows a run would read; send nothing"
@@ -159,16 +326,26 @@ def _parser() -> argparse.ArgumentParser:
         "--report", metavar="PATH", help="then write the HTML report here ([report] path)"
     )
     backfill_parser = commands.add_parser("backfill", parents=[load_flags], help="load a historical range")
-    backfill_parser.add_argument("--start", required=True, help="range start (ISO-8601)")
-    backfill_parser.add_argument("--end", required=True, help="range end, exclusive (ISO-8601)")
-    demo_parser = commands.add_parser("demo", help="emulated Gong -> DuckDB -> dbt, no account needed")
-    demo_parser.add_argument("--duckdb", metavar="PATH", help="DuckDB file (default gong_demo.duckdb)")
-    demo_parser.add_argument("--calls", type=int, default=300, help="calls in the generated company")
-    demo_parser.add_argument("--sentences", type=int, default=60, help="sentences per call")
-    demo_parser.add_argument("--seed", type=int, default=7, help="seed of the generated company")
-    demo_parser.add_argument("--progress", action="store_true", help="progress lines even when not a tty")
-    demo_parser.add_argument("--quiet", action="store_true", help="only the summary")
-    report_parser = commands.add_parser("report", help="one self-contained HTML dashboard from the dbt marts")
+    backfill_parser.add_argument("--start", required=True, type=_date_flag, help="range start (ISO-8601)")
+    backfill_parser.add_argument(
+        "--end", required=True, type=_date_flag, help="range end, exclusive (ISO-8601)"
+    )
+    demo_parser = commands.add_parser(
+        "demo", parents=[output_flags], help="emulated Gong -> DuckDB -> dbt, no account needed"
+    )
+    demo_parser.add_argument(
+        "--duckdb", metavar="PATH", help=f"DuckDB file (default {demo_module.DEFAULT_PATH})"
+    )
+    demo_parser.add_argument(
+        "--calls", type=_count_flag(1, 100_000), default=300, help="calls in the company"
+    )
+    demo_parser.add_argument(
+        "--sentences", type=_count_flag(0, 10_000), default=60, help="sentences per call"
+    )
+    demo_parser.add_argument("--seed", type=_count_flag(0, 2**31), default=7, help="seed of the company")
+    report_parser = commands.add_parser(
+        "report", parents=[output_flags], help="one self-contained HTML dashboard from the dbt marts"
+    )
     report_parser.add_argument("--destination", help="dlt destination name (default: duckdb)")
     report_parser.add_argument("--duckdb", metavar="PATH", help="DuckDB file (default from config)")
     report_parser.add_argument(
@@ -183,8 +360,16 @@ def _parser() -> argparse.ArgumentParser:
         default=report_module.DEFAULT_WEEKS,
         help="weeks up to the latest call (default 12)",
     )
-    report_parser.set_defaults(progress=False, quiet=True)
+    report_parser.set_defaults(json=False)
     return parser
+    return parser
+
+
+def _version() -> str:
+    try:
+        return version("gong-elt")
+    except PackageNotFoundError:  # a source checkout that was never installed
+        return "unknown (not installed)"
 
 
 if __name__ == "__main__":

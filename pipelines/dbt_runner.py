@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt"
+from .dbt_project import dbt_project_dir
+
 TARGETS = ("duckdb", "postgres")
 
 _FAILED_STATUSES = ("error", "fail", "runtime error")
@@ -68,7 +69,7 @@ def run_dbt(
     target: str,
     raw_schema: str,
     env: Mapping[str, str] | None = None,
-    project_dir: Path = PROJECT_DIR,
+    project_dir: Path | None = None,
     profiles_dir: Path | None = None,
     target_path: Path | None = None,
     log_path: Path | None = None,
@@ -88,7 +89,7 @@ def run_dbt(
     """
     if not command:
         raise ValueError("run_dbt: command is empty; pass e.g. ('build',)")
-    project_dir = Path(project_dir).resolve()
+    project_dir = Path(project_dir or dbt_project_dir()).resolve()
     profiles_dir = Path(profiles_dir).resolve() if profiles_dir else project_dir
     target_path = Path(target_path).resolve() if target_path else project_dir / "target"
     log_path = Path(log_path).resolve() if log_path else project_dir / "logs"

@@ -1,7 +1,8 @@
 """`gong-pipeline demo`: the whole product on a generated company, without a Gong account.
 
 Starts the local Gong emulator (Gong's limits included), runs the same `run` as production
-against it into a fresh DuckDB file, and prints what landed.
+against it into a fresh DuckDB file, and prints what landed. The file is marked as the demo's;
+a later demo replaces only a file with that mark.
 """
 
 from __future__ import annotations
@@ -14,11 +15,15 @@ import duckdb
 
 from gong_emulator import Company, CompanySpec, GongEmulator
 from gong_source import GongConfig
+from gong_source.errors import GongConfigError
 
 from .report import write_warehouse_report
 from .runner import Progress, RunOptions, run
 
 DEMO_DAYS = 30
+DEFAULT_PATH = "gong_demo.duckdb"
+# The table that marks a DuckDB file as created by the demo (and so replaceable by it).
+DEMO_MARK = "gong_demo_created"
 
 
 def demo(
@@ -38,8 +43,7 @@ def demo(
         end=now - timedelta(hours=6),
     )
     path = Path(duckdb_path).resolve()
-    for stale in (path, path.with_name(path.name + ".wal")):
-        stale.unlink(missing_ok=True)
+    _claim(path)
     emulator = GongEmulator(Company(spec), rate_limit_per_second=3.0)
     with emulator, tempfile.TemporaryDirectory() as work:
         print(f"Gong emulator on {emulator.base_url}: {calls} calls over {DEMO_DAYS} days, seed {seed}")
@@ -56,6 +60,37 @@ def demo(
     report = write_warehouse_report(options, str(path.with_name(f"{path.stem}_report.html")))
     print(f"\nReport: {report.path} (open it in a browser)")
     return report.path
+
+
+def _claim(path: Path) -> None:
+    """A fresh DuckDB file marked as the demo's: only a file with that mark is ever replaced.
+
+    The run restores pipeline state from the warehouse, so the demo needs an empty one; but a
+    path that holds someone's warehouse (or anything else) is refused, never deleted.
+    """
+    if path.exists():
+        if not _made_by_demo(path):
+            raise GongConfigError(
+                f"{path} exists and was not created by the demo; pass another --duckdb path (the demo "
+                "never replaces a file it did not create)"
+            )
+        for stale in (path, path.with_name(path.name + ".wal")):
+            stale.unlink(missing_ok=True)
+    with duckdb.connect(str(path)) as con:
+        con.execute(f"create table {DEMO_MARK} as select current_timestamp as created_at")
+
+
+def _made_by_demo(path: Path) -> bool:
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            found = con.execute(
+                "select count(*) from information_schema.tables "
+                "where table_schema = 'main' and table_name = ?",
+                [DEMO_MARK],
+            ).fetchone()
+    except duckdb.Error:  # not a DuckDB file at all
+        return False
+    return bool(found and found[0])
 
 
 def _print_what_landed(path: Path, dataset: str) -> None:

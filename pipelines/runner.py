@@ -24,12 +24,13 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 from gong_source import RESOURCE_NAMES, GongClient, GongConfig, gong_source
 from gong_source.budget import DailyBudget
 from gong_source.endpoints import ENDPOINTS, Scope, call_scoped_tables, table_names, window_endpoint
-from gong_source.errors import GongConfigError, GongError, redact
+from gong_source.errors import DestinationUnavailableError, GongConfigError, GongError, redact
 from gong_source.settings import PAGE_SIZE
 from gong_source.sync import Plan, SyncState, WindowKind, plan_windows, split
 from gong_source.timestamps import to_gong_filter, to_utc
 
-from . import dbt_runner
+from . import dbt_runner, defaults
+from .destinations import check_destination, no_dbt_target
 
 PIPELINE_NAME = "gong"
 DEFAULT_DATASET = "gong"
@@ -56,6 +57,7 @@ class RunOptions:
             raise GongConfigError(
                 f"unknown resource(s) {', '.join(unknown)}: choose from {', '.join(RESOURCE_NAMES)}"
             )
+        check_destination(self.destination, run_dbt=self.run_dbt)
 
     @property
     def full(self) -> bool:
@@ -82,6 +84,7 @@ class RunSummary:
             self.rows[table] = self.rows.get(table, 0) + count
 
     def as_dict(self) -> dict[str, Any]:
+        """The summary for machines (`gong-pipeline --json`)."""
         return asdict(self)
 
     def line(self) -> str:
@@ -180,6 +183,7 @@ def estimate_backfill(client: GongClient, windows: Plan, options: RunOptions) ->
 
 
 def make_pipeline(options: RunOptions) -> dlt.Pipeline:
+    defaults.apply()
     if options.destination == "duckdb":
         destination: Any = dlt.destinations.duckdb(str(Path(options.duckdb_path).resolve()))
     else:
@@ -202,7 +206,7 @@ def finish_pending(pipeline: dlt.Pipeline) -> None:
         pipeline.sync_destination()
     except Exception as error:
         name = pipeline.destination.destination_name
-        raise GongConfigError(
+        raise DestinationUnavailableError(
             f"destination {name} is unreachable ({exit_message(error)}); check "
             f"DESTINATION__{name.upper()}__CREDENTIALS or [destination.{name}] in .dlt/secrets.toml"
         ) from None
@@ -300,10 +304,7 @@ def dbt_target(pipeline: dlt.Pipeline, options: RunOptions) -> dict[str, Any]:
             "GONG_PG_DATABASE": str(credentials.database),
         }
         return {"target": "postgres", "raw_schema": options.dataset_name, "env": env}
-    raise GongConfigError(
-        f"no dbt target for destination {options.destination!r}: add one to dbt/profiles.yml and run dbt "
-        "yourself, or pass --skip-dbt"
-    )
+    raise no_dbt_target(options.destination)
 
 
 def _innermost(error: BaseException) -> BaseException:

@@ -1,4 +1,4 @@
-"""`gong-actions <action> ...`: the output JSON on stdout, exit 0 on success and 1 otherwise."""
+"""`gong-actions <action> ...`: the output JSON on stdout, exit 0 on success, else the cause's code."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from gong_actions import ListCallsOutput
 from gong_actions.cli import main
 from gong_emulator import Company, GongEmulator
+from gong_source.errors import ExitCode
 
 from .conftest import truth
 
@@ -138,7 +139,7 @@ def test_add_new_call(
     assert body["direction"] == "Inbound" and body["duration"] == 75 and len(body["parties"]) == 2
 
     code, again = run(capsys, *argv)
-    assert code == 1 and again["success"] is False and again["call_id"] is None
+    assert code == ExitCode.DATA and again["success"] is False and again["call_id"] is None
     assert f"already been posted for the call {out['call_id']}" in again["error"]
 
 
@@ -146,28 +147,28 @@ def test_invalid_input_is_output_json_and_sends_nothing(
     cli_env: GongEmulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out = run(capsys, "add-new-call", "--title", "no required flags")
-    assert code == 1 and out["success"] is False
+    assert code == ExitCode.DATA and out["success"] is False
     for field in ("client_unique_id", "actual_start", "direction", "primary_user", "parties"):
         assert f"{field}: Field required" in out["error"]
 
     code, out = run(capsys, "add-new-call", "--parties", "[{name: Ann}]")
-    assert code == 1 and out["error"].startswith("parties: not valid JSON")
+    assert code == ExitCode.DATA and out["error"].startswith("parties: not valid JSON")
 
     code, out = run(capsys, "get-extensive-data", "--max-results", "many")
-    assert code == 1 and out == {
+    assert code == ExitCode.DATA and out == {
         "success": False,
         "error": "max_results: Input should be a valid integer, unable to parse string as an integer",
         "calls": [],
     }
     code, out = run(capsys, "get-extensive-data", "--exposed-fields-content", '{"brief": tru')
-    assert code == 1 and out["error"].startswith("exposed_fields_content: not valid JSON")
+    assert code == ExitCode.DATA and out["error"].startswith("exposed_fields_content: not valid JSON")
 
     code, out = run(capsys, "retrieve-transcripts-of-calls", "--call-ids", ",")
-    assert code == 1 and out["error"].startswith("call_ids:")
+    assert code == ExitCode.DATA and out["error"].startswith("call_ids:")
     assert cli_env.requests == []
 
 
-def test_wrong_secret_exits_1_without_printing_it(
+def test_wrong_secret_exits_77_without_printing_it(
     cli_env: GongEmulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     secret = "cli-wrong-secret-0123456789"
@@ -175,7 +176,7 @@ def test_wrong_secret_exits_1_without_printing_it(
     code = main(["list-calls"])
     captured = capsys.readouterr()
     out = json.loads(captured.out)
-    assert code == 1 and out["success"] is False and "HTTP 401" in out["error"]
+    assert code == ExitCode.NOPERM and out["success"] is False and "HTTP 401" in out["error"]
     assert secret not in captured.out and secret not in captured.err
 
 
@@ -186,7 +187,7 @@ def test_missing_credentials_are_output_json(
     for name in ("ACCESS_KEY", "ACCESS_KEY_SECRET", "BEARER_TOKEN"):
         monkeypatch.delenv(f"SOURCES__GONG__{name}", raising=False)
     code, out = run(capsys, "list-workspace-id-options")
-    assert code == 1
+    assert code == ExitCode.CONFIG
     assert out["success"] is False and out["workspaces"] == []
     assert "Gong credentials missing" in out["error"]
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from gong_emulator import FaultPlan
+from gong_source.errors import ExitCode
 from tests.support import emulator, small_spec
 
 SECRET = "Zq9-very-distinctive-secret-7Hk2"
@@ -50,7 +51,7 @@ def test_secret_stays_out_of_everything_after_runs_with_faults(tmp_path):
             raise AssertionError("never succeeded:\n" + outputs[-1][-2000:])
         wrong = _run(emu, tmp_path / "wrong", SECRET + "-wrong", "--start-date", spec.start.isoformat())
         outputs.append(wrong.stdout + wrong.stderr)
-    assert wrong.returncode == 1 and "HTTP 401" in wrong.stderr
+    assert wrong.returncode == ExitCode.NOPERM and "HTTP 401" in wrong.stderr
     assert any("DEBUG" in output or "window" in output for output in outputs)
     for output in outputs:
         assert SECRET not in output

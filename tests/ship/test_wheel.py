@@ -1,0 +1,134 @@
+"""The wheel is the product: built from the source, installed into a fresh venv, the demo runs.
+
+The install-and-demo test is required when CI=true (on Python 3.11, 3.12 and 3.13) and runs
+elsewhere with GONG_TEST_WHEEL=1; it installs with uv when it can (seconds from uv's cache,
+minutes with pip).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+DBT_PROJECT = REPO / "dbt"
+GENERATED = {"target", "logs", "dbt_packages", "__pycache__", ".venv", "build", "dist", ".git"}
+PYTHONS = ("3.11", "3.12", "3.13")
+
+
+def _source_files(root: Path) -> list[Path]:
+    """Files under `root` that are the project's own (nothing a run or a build wrote)."""
+    return [
+        path
+        for path in root.rglob("*")
+        if path.is_file()
+        and not GENERATED & set(path.relative_to(root).parts)
+        and not path.name.endswith((".pyc", ".duckdb", ".duckdb.wal"))
+        and ".egg-info" not in str(path)
+    ]
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory) -> Path:
+    """Built from a copy of the source, so stale build/ output in the checkout cannot leak in."""
+    source = tmp_path_factory.mktemp("source")
+    for path in _source_files(REPO):
+        copy = source / path.relative_to(REPO)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, copy)
+    dist = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), "."],
+        cwd=source,
+        check=True,
+        capture_output=True,
+    )
+    (built,) = dist.glob("gong_elt-*.whl")
+    return built
+
+
+def test_wheel_ships_the_whole_dbt_project_and_no_run_output(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = {
+            name.removeprefix("gong_dbt/") for name in archive.namelist() if name.startswith("gong_dbt/")
+        }
+    expected = {path.relative_to(DBT_PROJECT).as_posix() for path in _source_files(DBT_PROJECT)}
+    assert "dbt_project.yml" in expected and shipped == expected
+
+
+def _interpreter(version: str) -> str | None:
+    """A working Python `version`: pyenv's build, else one on the PATH (a pyenv shim may not run)."""
+    pyenv = sorted((Path.home() / ".pyenv" / "versions").glob(f"{version}.*/bin/python"), reverse=True)
+    for candidate in [*map(str, pyenv), shutil.which(f"python{version}")]:
+        if (
+            candidate
+            and subprocess.run([candidate, "-c", ""], capture_output=True, check=False).returncode == 0
+        ):
+            return candidate
+    return None
+
+
+def _installer() -> list[str] | None:
+    """uv from this venv or the PATH (fast, cached); None means plain pip."""
+    beside = Path(sys.executable).parent / "uv"
+    uv = str(beside) if beside.exists() else shutil.which("uv")
+    return [uv, "pip", "install", "-q"] if uv else None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("python", PYTHONS)
+def test_installed_wheel_runs_the_demo_from_an_empty_directory(wheel, tmp_path, python):
+    if os.environ.get("CI", "").lower() != "true" and os.environ.get("GONG_TEST_WHEEL") != "1":
+        pytest.skip("installs the wheel with its dependencies: runs when CI=true or GONG_TEST_WHEEL=1")
+    interpreter = _interpreter(python)
+    if interpreter is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true but no Python {python} (python{python} on PATH or pyenv)")
+        pytest.skip(f"no Python {python} here")
+    venv = tmp_path / "venv"
+    subprocess.run([interpreter, "-m", "venv", str(venv)], check=True)
+    installer = _installer()
+    install = [*installer, "--python", str(venv / "bin" / "python")] if installer else [
+        str(venv / "bin" / "python"), "-m", "pip", "install", "-q",
+    ]  # fmt: skip
+    subprocess.run([*install, str(wheel)], check=True, capture_output=True, timeout=900)
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("PYTHONPATH", "VIRTUAL_ENV") and not name.startswith(("SOURCES__", "DESTINATION__"))
+    }
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")  # the packaged dbt project is copied afresh
+    demo = subprocess.run(
+        [str(venv / "bin" / "gong-pipeline"), "demo", "--calls", "40", "--sentences", "4"],
+        cwd=empty,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert demo.returncode == 0, demo.stdout[-2000:] + demo.stderr[-3000:]
+    passed = re.search(r"PASS=(\d+)", demo.stdout)
+    assert passed and int(passed.group(1)) > 0, demo.stdout[-2000:]
+    marts = {path.stem for path in (DBT_PROJECT / "models" / "marts").glob("*.sql")}
+    with duckdb.connect(str(empty / "gong_demo.duckdb"), read_only=True) as con:
+        built = {
+            name: con.execute(f"select count(*) from gong_analytics.{name}").fetchone()[0]
+            for (name,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'gong_analytics'"
+            ).fetchall()
+            if name in marts
+        }
+    assert set(built) == marts and built["gong__call_talk_time"] > 0
+    assert sorted(p.name for p in empty.iterdir()) == ["gong_demo.duckdb"]  # nothing else left behind
