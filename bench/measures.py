@@ -66,7 +66,7 @@ class Sizes:
     steady_calls_per_day: tuple[int, ...] = (100, 1000, 3000)
     steady_hours: int = 24
     steady_history_days: float = 8.0  # covers a 7-day lookback
-    steady_seconds: float = 150  # per tenant: past this, the day is extrapolated from the runs done
+    steady_seconds: float = 120  # per tenant: past this, the day is extrapolated from the runs done
     quota_calls: int = 3000
     floor_calls: int = 10
     sentences_per_call: int = 300

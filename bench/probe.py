@@ -2,8 +2,9 @@
 
 Written: peak RSS (the process's own VmHWM: `wait4`'s `ru_maxrss` cannot be used, Linux carries a
 forking parent's high-water mark over fork and exec), user and system CPU seconds of all its
-threads, wall seconds, and CPU and wall seconds spent inside each dlt step (`Pipeline.extract`,
-`.normalize`, `.load`), whatever engine calls them and however many windows it runs.
+threads and of any child it waited for, wall seconds, and the CPU and wall seconds spent inside
+each dlt step (`Pipeline.extract`, `.normalize`, `.load`), whatever engine calls them and however
+many windows it runs.
 
     BENCH_PROBE_FILE=out.json python -m bench.probe run --skip-dbt
 """
@@ -38,12 +39,12 @@ def _timed(spent: dict[str, float], step: str, method: Callable[..., Any]) -> Ca
 
 
 def _write(path: str, spent: dict[str, float], started: float) -> None:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     with open("/proc/self/status") as status:
         peak_kib = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
     facts = {
         "peak_rss_mb": peak_kib / 1024,
-        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "cpu_seconds": sum(u.ru_utime + u.ru_stime for u in (own, children)),
         "wall_seconds": time.perf_counter() - started,
         "steps": spent,
     }

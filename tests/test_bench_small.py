@@ -146,7 +146,7 @@ def test_profile_summary_counts_self_and_total_samples() -> None:
     assert summary["samples"] == 10
     assert summary["top"][0] == {"function": "parse (b.py)", "self": 0.6, "total": 0.6}
     assert summary["top"][1]["function"] == "Pipeline.load (dlt/p.py)"
-    assert summary["steps"] == {"extract": 0.6, "normalize": 0.0, "load": 0.3}
+    assert summary["packages"] == {"python": 0.7, "dlt": 0.3}
 
 
 @pytest.mark.slow
