@@ -1,4 +1,4 @@
-"""`python -m bench [--small] [--out PATH]`: run all five measures and print the table."""
+"""`python -m bench [--small] [--profile [TOP]] [--out PATH]`: run every measure, print the table."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 
@@ -20,8 +21,9 @@ import duckdb
 import pandas  # noqa: F401  (eager import: pyarrow in a dlt worker thread can half-import it)
 import pyarrow
 
-from bench import measures
-from bench.measures import ROOT, Context, Row, Sizes
+from bench import measures, profile
+from bench.emulator import ROOT
+from bench.measures import Context, Row, Sizes
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -29,6 +31,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--small", action="store_true", help="tiny sizes (CI): well under a minute")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "latest.md"))
+    parser.add_argument(
+        "--profile",
+        type=int,
+        nargs="?",
+        const=15,
+        default=0,
+        metavar="TOP",
+        help="also profile the middle-size run with py-spy and list its TOP functions (default 15)",
+    )
     args = parser.parse_args(argv)
     sizes = Sizes.small() if args.small else Sizes()
     out = Path(args.out).resolve()
@@ -38,34 +49,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="gong-bench-") as scratch:
             ctx = Context(Path(scratch), say=lambda line: print(line, file=sys.stderr, flush=True))
-            rows = run_all(ctx, sizes)
+            rows = run_all(ctx, sizes, args.profile)
     finally:
         os.chdir(cwd)
-    report = render(rows, small=args.small, seconds=time.monotonic() - started)
+    report = render(rows, ctx.details, small=args.small, seconds=time.monotonic() - started)
     print(report)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(report)
-    out.with_suffix(".json").write_text(
-        json.dumps({"small": args.small, "rows": [asdict(r) for r in rows], "details": ctx.details}, indent=2)
-    )
+    twin = {"small": args.small, "rows": [asdict(r) for r in rows], "details": ctx.details}
+    out.with_suffix(".json").write_text(json.dumps(twin, indent=2, default=str))
     return 0
 
 
-def run_all(ctx: Context, sizes: Sizes) -> list[Row]:
-    rows = measures.measure_requests(ctx, sizes.request_calls)
-    rows += measures.measure_quota(ctx, sizes.quota_calls)
-    rows += measures.measure_throughput(
-        ctx, sizes.throughput_calls, sizes.sentences_per_call, sizes.json_path_calls
+def run_all(ctx: Context, sizes: Sizes, profile_top: int = 0) -> list[Row]:
+    """Every measure; the first load runs first, since it shows what the pipeline asks for."""
+    rows = measures.measure_first_load(ctx, sizes.first_load_calls)
+    rows += measures.measure_steady(
+        ctx, sizes.steady_calls_per_day, sizes.steady_hours, sizes.steady_history_days, sizes.steady_seconds
     )
-    rows += measures.measure_memory(ctx, sizes.rss_calls, sizes.sentences_per_call)
-    order = {
-        key: i for i, key in enumerate(("1a", "1b", "2a", "2b", "3a", "3b", "4a", "4b", "4c", "5a", "5b"))
-    }
-    return sorted(rows, key=lambda r: order[r.key])
+    rows += measures.measure_quota(ctx, sizes.quota_calls)
+    rows += measures.measure_connector(
+        ctx, sizes.floor_calls, sizes.rss_calls, sizes.sentences_per_call, profile_top=profile_top
+    )
+    return rows
 
 
-def render(rows: list[Row], *, small: bool, seconds: float) -> str:
-    """The markdown table: measure, value, reference, ratio, target, met?"""
+def render(rows: list[Row], details: dict[str, Any], *, small: bool, seconds: float) -> str:
+    """The markdown table (measure, value, target, reference, ratio, met?) and the profile, if any."""
     lines = [
         f"# Gong connector benchmark ({'small' if small else 'full'} mode)",
         "",
@@ -73,16 +83,18 @@ def render(rows: list[Row], *, small: bool, seconds: float) -> str:
         f"dlt {dlt.__version__}, DuckDB {duckdb.__version__}, pyarrow {pyarrow.__version__}; "
         f"bench took {seconds:.0f}s",
         "",
-        "| # | measure | value | reference | ratio | target | met? | notes |",
+        "| # | measure | value | target | reference | ratio | met? | notes |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         met = "n/a" if r.met is None else ("yes" if r.met else "**no**")
         ratio = "-" if r.ratio is None else f"{r.ratio:.3f}"
         lines.append(
-            f"| {r.key} | {r.measure} | {_num(r.value)} {r.unit} | {_num(r.reference)} ({r.reference_label}) "
-            f"| {ratio} | {r.target} | {met} | {r.note} |"
+            f"| {r.key} | {r.measure} | {_num(r.value)} {r.unit} | {r.target} | {_num(r.reference)} "
+            f"({r.reference_label}) | {ratio} | {met} | {r.note} |"
         )
+    if "profile" in details:
+        lines += profile.render(details["profile"], details["profile"]["sentences"])
     return "\n".join(lines) + "\n"
 
 

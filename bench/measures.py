@@ -1,34 +1,42 @@
-"""The five measures of docs/BENCHMARKS.md; each returns report rows measured in this run."""
+"""The measures of docs/BENCHMARKS.md; each returns report rows measured in this run.
+
+The pipeline is a black box: every measure runs `gong-pipeline run` or `backfill` (in this process
+through `pipelines.cli.main`, or in a child process through `bench.probe`), configured only by
+`SOURCES__GONG__*` variables and the committed `.dlt/config.toml`, and counts requests at the
+server (the emulator's request log, the replay server's counters). Any sync engine behind that
+command is measured the same way.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import math
 import os
 import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from gong_emulator import CallFilter, GongEmulator
-from gong_source import GongConfig, settings, tables
-from gong_source.timestamps import to_utc
-from pipelines import runner
-from pipelines.runner import RunOptions, RunSummary
+from gong_emulator import CompanySpec, RequestRecord
+from gong_source import settings
+from pipelines import cli
 
-from . import emulator
-from .emulator import ACCESS_KEY, ACCESS_KEY_SECRET, Tenant
-from .naive import naive_requests
+from . import emulator, profile
+from .emulator import ACCESS_KEY, ACCESS_KEY_SECRET, ROOT, Tenant
+from .replay import ReplayHandle, Selector, replay_server, selector_key
 
-UNLIMITED = 1e6  # requests/s for the client when the emulator's limit is off
-ROOT = Path(__file__).resolve().parent.parent
+UNLIMITED = 1e6  # requests/s for the client when the server does not limit
+QUOTA_PER_DAY = settings.DEFAULT_DAILY_REQUEST_BUDGET
+RSS_HEADROOM_MB = 120
 
 
 @dataclass
@@ -41,448 +49,407 @@ class Row:
     unit: str
     reference: float
     reference_label: str
-    ratio: float | None
     target: str
     met: bool | None
     note: str = ""
 
+    @property
+    def ratio(self) -> float | None:
+        return self.value / self.reference if self.reference else None
+
 
 @dataclass
 class Sizes:
-    """Sizes of one bench run; `small()` keeps the whole run well under a minute."""
+    """Tenant shapes of one bench run; `small()` keeps the whole run well under a minute."""
 
-    request_calls: int = 2000
-    quota_calls: int = 4500
-    throughput_calls: int = 3334
+    first_load_calls: int = 3000
+    steady_calls_per_day: tuple[int, ...] = (100, 1000, 3000)
+    steady_hours: int = 24
+    steady_history_days: float = 8.0  # covers a 7-day lookback
+    steady_seconds: float = 120  # per tenant: past this, the day is extrapolated from the runs done
+    quota_calls: int = 3000
+    floor_calls: int = 10
     sentences_per_call: int = 300
-    json_path_calls: int = 167
-    rss_calls: tuple[int, int] = (334, 3334)
+    rss_calls: tuple[int, ...] = (334, 3334, 10000)  # 100,200 / 1,000,200 / 3,000,000 sentences
 
     @classmethod
     def small(cls) -> Sizes:
         return cls(
-            request_calls=200,
+            first_load_calls=300,
+            steady_calls_per_day=(100,),
+            steady_hours=2,
+            steady_history_days=2.0,
+            steady_seconds=30,
             quota_calls=60,
-            throughput_calls=60,
             sentences_per_call=50,
-            json_path_calls=20,
             rss_calls=(20, 200),
         )
 
 
 @dataclass
 class Context:
-    """Scratch directory and progress output shared by the measures."""
+    """Scratch directory, progress output and facts shared by the measures."""
 
     workdir: Path
     say: Callable[[str], None] = print
     details: dict[str, Any] = field(default_factory=dict)
+    selectors: list[Selector] = field(default_factory=list)  # the extensive bodies the pipeline sends
 
 
-def _config(base_url: str, rate: float) -> GongConfig:
-    return GongConfig(
-        access_key=ACCESS_KEY,
-        access_key_secret=ACCESS_KEY_SECRET,
-        base_url=base_url,
-        rate_limit_per_second=rate,
-    )
+def gong_env(base_url: str, rate: float, start: datetime) -> dict[str, str]:
+    """The pipeline's settings for one server; the daily budget is lifted so demand is counted."""
+    return {
+        "SOURCES__GONG__ACCESS_KEY": ACCESS_KEY,
+        "SOURCES__GONG__ACCESS_KEY_SECRET": ACCESS_KEY_SECRET,
+        "SOURCES__GONG__BASE_URL": base_url,
+        "SOURCES__GONG__RATE_LIMIT_PER_SECOND": str(rate),
+        "SOURCES__GONG__START_DATE": start.isoformat(),
+        "SOURCES__GONG__DAILY_REQUEST_BUDGET": str(10**9),
+    }
 
 
-def _options(ctx: Context, name: str, tenant: Tenant, window_days: float) -> RunOptions:
-    return RunOptions(
-        destination="duckdb",
-        duckdb_path=str(ctx.workdir / f"{name}.duckdb"),
-        dataset_name="gong",
-        pipeline_name=f"bench_{name}",
-        pipelines_dir=str(ctx.workdir / f"{name}_pipelines"),
-        start_date=tenant.start,
-        lookback_days=7,
-        window_days=window_days,
-        run_dbt=False,
-    )
-
-
-def _quiet(_: str) -> None:
-    return None
-
-
-# -- 1. requests ----------------------------------------------------------------------------------
-def listed_windows(emu: GongEmulator) -> list[tuple[datetime, datetime]]:
-    """The windows a run listed, read from the first page of each GET /v2/calls in the log."""
-    windows = []
-    for record in emu.requests:
-        if record.method == "GET" and record.path == settings.CALLS_PATH and "cursor" not in record.query:
-            windows.append((to_utc(record.query["fromDateTime"]), to_utc(record.query["toDateTime"])))
-    return windows
-
-
-def minimum_requests(
-    emu: GongEmulator, windows: list[tuple[datetime, datetime]], *, transcripts: bool = True
-) -> int:
-    """Fewest requests that can load these windows: one page per 100 calls and endpoint.
-
-    Listing a window costs at least one request even when it is empty; details and transcripts
-    cost ceil(calls / 100) each (transcripts 0 when all are loaded); users page by 100; one
-    workspaces request.
-    """
-    total = 1 + math.ceil(len(emu.company.users) / settings.PAGE_SIZE)
-    for start, end in windows:
-        flt = CallFilter(from_us=_us(start), to_us=_us(end))
-        pages = math.ceil(emu.company.count(flt, now=emu.clock.now()) / settings.PAGE_SIZE)
-        total += max(1, pages) + pages + (pages if transcripts else 0)
-    return total
-
-
-def _us(instant: datetime) -> int:
-    return round(instant.timestamp() * 1_000_000)
-
-
-def measure_requests(ctx: Context, n_calls: int) -> list[Row]:
-    """Requests the pipeline uses vs the minimum and vs one-request-per-call."""
-    tenant = Tenant(n_calls, sentences_per_call=5)
-    with emulator.in_process(tenant) as emu:
-        options = _options(ctx, "requests", tenant, window_days=settings.DEFAULT_WINDOW_DAYS)
-        summary = runner.run(options, _config(emu.base_url, UNLIMITED), _quiet)
-        log = emu.requests
-        windows = listed_windows(emu)
-        minimum = minimum_requests(emu, windows)
-        used = len(log)
-        emu.clear_requests()
-        naive = naive_requests(emu.base_url, (ACCESS_KEY, ACCESS_KEY_SECRET), windows)
-    by_endpoint = Counter(f"{r.method} {r.path}" for r in log)
-    ctx.details["requests"] = {"by_endpoint": dict(by_endpoint), "windows": len(windows)}
-    ctx.say(f"1. requests: {used} used, minimum {minimum}, naive {naive} ({len(windows)} windows)")
-    note = f"{n_calls} calls, {len(windows)} windows of 7 days; client counted {summary.requests}"
+def warehouse_flags(ctx: Context, name: str) -> list[str]:
+    """A fresh DuckDB file and dlt working dir per measure; dbt off."""
     return [
-        Row(
-            "1a",
-            "requests vs minimum",
-            used,
-            "requests",
-            minimum,
-            "minimum",
-            used / minimum,
-            "<= 1.02",
-            used / minimum <= 1.02,
-            note,
-        ),
-        Row(
-            "1b",
-            "requests vs naive client",
-            used,
-            "requests",
-            naive,
-            "naive (1 per call per endpoint)",
-            used / naive,
-            "(context)",
-            None,
-            f"naive: list pages + {2 * n_calls} per-call requests + users + workspaces",
-        ),
+        "--skip-dbt",
+        "--quiet",
+        "--duckdb",
+        str(ctx.workdir / f"{name}.duckdb"),
+        "--pipelines-dir",
+        str(ctx.workdir / f"{name}_pipelines"),
     ]
 
 
-# -- 2 and 5. under the quota ----------------------------------------------------------------------
+def run_cli(argv: Sequence[str], env: dict[str, str]) -> None:
+    """`gong-pipeline ARGV` in this process with `env` set; raises with its stderr on failure."""
+    saved = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli.main(list(argv))
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    if code != 0:
+        raise RuntimeError(f"gong-pipeline {argv[0]} failed: {err.getvalue().strip()[-2000:]}")
+
+
+def table_rows(warehouse: Path, table: str) -> int:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        found = con.execute(f"SELECT count(*) FROM gong.{table}").fetchone()
+    return int(found[0]) if found else 0
+
+
+def _endpoints(log: Sequence[RequestRecord]) -> Counter[str]:
+    return Counter(f"{r.method} {r.path}" for r in log)
+
+
+def _endpoint_note(counts: Counter[str]) -> str:
+    return ", ".join(f"{name.split()[1]} {count}" for name, count in sorted(counts.items()))
+
+
+# -- 1. requests per 100 calls of a first load ---------------------------------------------------------
+def extensive_selectors(log: Sequence[RequestRecord]) -> list[Selector]:
+    """Each distinct extensive request body (minus filter and cursor) the pipeline sent."""
+    found: dict[str, Selector] = {}
+    for r in log:
+        if r.path == settings.CALLS_EXTENSIVE_PATH and isinstance(r.json_body, dict):
+            found.setdefault(
+                selector_key(r.json_body),
+                {k: v for k, v in r.json_body.items() if k not in ("filter", "cursor")},
+            )
+    return list(found.values())
+
+
+def measure_first_load(ctx: Context, n_calls: int) -> list[Row]:
+    """Requests per 100 calls of a first `run` against the floor: extensive pages + transcript batches."""
+    tenant = Tenant(n_calls, sentences_per_call=5)
+    warehouse = ctx.workdir / "first_load.duckdb"
+    with emulator.in_process(tenant) as emu:
+        run_cli(["run", *warehouse_flags(ctx, "first_load")], gong_env(emu.base_url, UNLIMITED, tenant.start))
+        log = emu.requests
+        users_pages = math.ceil(len(emu.company.users) / settings.PAGE_SIZE)
+    loaded = table_rows(warehouse, "calls")
+    if loaded != n_calls:
+        raise AssertionError(f"the first load stored {loaded} calls of {n_calls}")
+    ctx.selectors = extensive_selectors(log)
+    counts = _endpoints(log)
+    per_100 = (len(log) - users_pages - 1) * 100 / n_calls
+    floor = 2 * math.ceil(n_calls / settings.PAGE_SIZE) * 100 / n_calls
+    ctx.details["first_load"] = {"requests": len(log), "by_endpoint": dict(counts)}
+    ctx.say(
+        f"1. first load: {len(log)} requests for {n_calls} calls, {per_100:.2f} per 100 (floor {floor:.2f})"
+    )
+    return [
+        Row(
+            "1",
+            "requests per 100 calls, first load",
+            per_100,
+            "requests",
+            floor,
+            "floor: extensive pages + transcript batches of 100",
+            f"<= {1.02 * floor:.2f}",
+            per_100 <= 1.02 * floor,
+            f"{n_calls} calls over {tenant.days:g} days; {len(log)} requests: {_endpoint_note(counts)} "
+            f"(users {users_pages} + workspaces 1 not counted per call)",
+        )
+    ]
+
+
+# -- 2. steady state of hourly runs ------------------------------------------------------------------------
+def measure_steady(
+    ctx: Context, calls_per_day: tuple[int, ...], hours: int, history_days: float, budget_seconds: float
+) -> list[Row]:
+    """Requests per day of hourly `run`s after a first load, the emulator's and pipeline's clock advancing.
+
+    A run that re-reads a long lookback costs a minute of CPU at 3,000 calls/day: when `hours` runs
+    would outlast `budget_seconds`, the day is extrapolated from the runs done (the note says so).
+    An engine whose hourly runs are cheap gets the whole simulated day, daily deep lookback included.
+    """
+    try:
+        import time_machine
+    except ImportError:
+        raise RuntimeError("the steady-state measure needs time-machine: pip install -e '.[dev]'") from None
+    rows = []
+    for index, per_day in enumerate(calls_per_day):
+        now = datetime.now().astimezone().replace(minute=0, second=0, microsecond=0)
+        spec = CompanySpec(
+            seed=31 + index,
+            n_calls=round(per_day * (history_days + hours / 24)),
+            sentences_per_call=3,
+            start=now - timedelta(days=history_days),
+            end=now + timedelta(hours=hours),
+        )  # the emulator's default lags: late calls, late transcripts, private calls, comments
+        name = f"steady_{per_day}"
+        flags = ["run", *warehouse_flags(ctx, name)]
+        with time_machine.travel(now, tick=True) as clock, emulator.in_process(spec) as emu:
+            env = gong_env(emu.base_url, UNLIMITED, spec.start)
+            run_cli(flags, env)  # the first load, not counted
+            emu.clear_requests()
+            started = time.perf_counter()
+            done = 0
+            while done < hours and (done == 0 or time.perf_counter() - started < budget_seconds):
+                done += 1
+                clock.move_to(now + timedelta(hours=done))
+                run_cli(flags, env)
+            log = emu.requests
+        seconds = time.perf_counter() - started
+        per_day_requests = len(log) * 24 / done
+        runs = (
+            f"{done} hourly runs"
+            if done == hours
+            else f"{done} of {hours} hourly runs (time budget), x {24 / done:g}"
+        )
+        counts = _endpoints(log)
+        ctx.details[name] = {"requests": len(log), "hours": done, "by_endpoint": dict(counts)}
+        ctx.say(f"2. steady {per_day}/day: {len(log)} requests in {runs} ({seconds:.0f}s)")
+        share = per_day_requests / QUOTA_PER_DAY
+        rows.append(
+            Row(
+                f"2{'abc'[index]}",
+                f"hourly runs, {per_day:,} calls/day: share of the daily quota",
+                100 * share,
+                "%",
+                10,
+                "10% of 10,000 requests/day",
+                "<= 10%",
+                share <= 0.10,
+                f"{per_day_requests:,.0f} requests/day from {runs} after a {history_days:g}-day first load: "
+                f"{_endpoint_note(counts)}",
+            )
+        )
+    return rows
+
+
+# -- 3. a backfill at 3 requests/s ------------------------------------------------------------------------
 def measure_quota(ctx: Context, n_calls: int) -> list[Row]:
-    """Wall time at 3 requests/s vs the floor, 429s; then an immediate re-run (steady state)."""
+    """Wall time of `backfill` at Gong's 3 requests/s vs requests / 3, and the 429s it met."""
     tenant = Tenant(n_calls, sentences_per_call=5)
     rate = settings.DEFAULT_RATE_LIMIT_PER_SECOND
-    with emulator.in_process(tenant, rate_limit_per_second=rate) as emu:
-        options = _options(ctx, "quota", tenant, window_days=30)
-        config = _config(emu.base_url, rate)
-        started = time.monotonic()
-        summary = runner.run(options, config, _quiet)
-        wall = time.monotonic() - started
-        log = emu.requests
-        throttled = max(summary.throttled, sum(1 for r in log if r.status == 429))
-        windows = len(listed_windows(emu))
-        floor = len(log) / rate
-        ctx.say(f"2. quota: {len(log)} requests in {wall:.1f}s (floor {floor:.1f}s), 429s {throttled}")
-
-        emu.clear_requests()
-        started = time.monotonic()
-        steady = runner.run(options, config, _quiet)
-        steady_wall = time.monotonic() - started
-        steady_log = emu.requests
-        steady_windows = listed_windows(emu)
-        steady_min = minimum_requests(emu, steady_windows, transcripts=False)
-        steady_floor = len(steady_log) / rate
-    by_endpoint = Counter(f"{r.method} {r.path}" for r in steady_log)
-    ctx.details["steady"] = {"by_endpoint": dict(by_endpoint), "summary": steady.line()}
-    ctx.say(f"5. steady: {len(steady_log)} requests (minimum {steady_min}) in {steady_wall:.1f}s")
-    endpoints = ", ".join(f"{k.split()[1]} {v}" for k, v in sorted(by_endpoint.items()))
-    return [
-        Row(
-            "2a",
-            "wall time at 3 req/s vs floor",
-            wall,
-            "s",
-            floor,
-            f"floor = {len(log)} requests / 3",
-            wall / floor,
-            "<= 1.10",
-            wall / floor <= 1.10,
-            f"{n_calls} calls, {windows} window(s), dbt off; {_rows_note(summary)}",
-        ),
-        Row(
-            "2b",
-            "429 responses at 3 req/s",
-            throttled,
-            "429s",
-            0,
-            "zero",
-            None,
-            "= 0",
-            throttled == 0,
-            "client's count and the emulator's log (burst 3)",
-        ),
-        Row(
-            "5a",
-            "steady state (nothing new): requests",
-            len(steady_log),
-            "requests",
-            steady_min,
-            "minimum for the 7-day lookback",
-            len(steady_log) / steady_min,
-            "<= 1.02",
-            len(steady_log) / steady_min <= 1.02,
-            f"{endpoints}; transcripts already loaded are not asked for again",
-        ),
-        Row(
-            "5b",
-            "steady state (nothing new): wall time",
-            steady_wall,
-            "s",
-            steady_floor,
-            f"floor = {len(steady_log)} requests / 3",
-            steady_wall / steady_floor,
-            "<= floor + 5 s",
-            steady_wall <= steady_floor + 5,
-            f"immediate re-run of 2 (lookback 7 days, rate limit on); {_rows_note(steady)}",
-        ),
+    argv = [
+        "backfill",
+        "--start",
+        tenant.start.isoformat(),
+        "--end",
+        (tenant.end + timedelta(days=1)).isoformat(),
     ]
-
-
-def _rows_note(summary: RunSummary) -> str:
-    return f"{sum(summary.rows.values())} rows"
-
-
-# -- 3. throughput ---------------------------------------------------------------------------------
-SENTENCE_COLUMNS = ", ".join(tables.TRANSCRIPT_SENTENCES.column_names)
-
-
-def measure_throughput(ctx: Context, n_calls: int, sentences: int, json_calls: int) -> list[Row]:
-    """Sentences/s end to end vs DuckDB's own Arrow load and vs dlt's default JSON path."""
-    tenant = Tenant(n_calls, sentences)
-    e2e_rate, e2e_rows, steps = _pipeline_rate(ctx, "throughput", tenant)
-    arrow_rate = _arrow_direct_rate(ctx, ctx.workdir / "throughput.duckdb", e2e_rows)
-    json_tenant = Tenant(json_calls, sentences, seed=12)
-    with json_item_path():
-        json_rate, json_rows, json_steps = _pipeline_rate(ctx, "json_path", json_tenant)
-    ctx.details["throughput"] = {"arrow_steps": steps, "json_steps": json_steps}
-    ctx.say(
-        f"3. throughput: e2e {e2e_rate:,.0f}/s ({e2e_rows} sentences), arrow direct {arrow_rate:,.0f}/s, "
-        f"default JSON path {json_rate:,.0f}/s ({json_rows} sentences)"
-    )
+    with emulator.in_process(tenant, rate_limit_per_second=rate) as emu:
+        started = time.perf_counter()
+        run_cli([*argv, *warehouse_flags(ctx, "quota")], gong_env(emu.base_url, rate, tenant.start))
+        wall = time.perf_counter() - started
+        log = emu.requests
+    throttled = sum(1 for r in log if r.status == 429)
+    floor = len(log) / rate
+    ctx.details["quota"] = {"requests": len(log), "wall": wall, "by_endpoint": dict(_endpoints(log))}
+    ctx.say(f"3. quota: {len(log)} requests in {wall:.1f}s (requests / 3 = {floor:.1f}s), 429s {throttled}")
     return [
         Row(
             "3a",
-            "sentences/s end to end vs DuckDB from Arrow",
-            e2e_rate,
-            "sentences/s",
-            arrow_rate,
-            "DuckDB CREATE TABLE AS from an Arrow table",
-            e2e_rate / arrow_rate,
-            ">= 0.5",
-            e2e_rate / arrow_rate >= 0.5,
-            f"{e2e_rows} sentences, all tables loaded; steps {_steps(steps)}",
+            "backfill wall time at 3 requests/s",
+            wall,
+            "s",
+            floor,
+            f"{len(log)} requests / 3",
+            "<= 1.02 x",
+            wall <= 1.02 * floor,
+            f"{n_calls} calls over {tenant.days:g} days; whole command, emulator limiting at 3/s (burst 3)",
         ),
-        Row(
-            "3b",
-            "sentences/s end to end vs dlt default JSON path",
-            e2e_rate,
-            "sentences/s",
-            json_rate,
-            f"same pipeline, row dicts + insert_values ({json_rows} sentences)",
-            e2e_rate / json_rate,
-            ">= 20",
-            e2e_rate / json_rate >= 20,
-            f"JSON path steps {_steps(json_steps)}",
-        ),
+        Row("3b", "429 responses during that backfill", throttled, "429s", 0, "zero", "= 0", throttled == 0),
     ]
 
 
-def _steps(steps: list[dict[str, float]]) -> str:
-    total: Counter[str] = Counter()
-    for window in steps:
-        total.update(window)
-    return " ".join(f"{name} {seconds:.1f}s" for name, seconds in total.items())
+# -- 4 and 5. memory and CPU against the replay server ------------------------------------------------------
+@dataclass
+class ProbedRun:
+    """One `gong-pipeline run --skip-dbt` child process against the replay server."""
+
+    sentences: int
+    peak_rss_mb: float
+    cpu_seconds: float
+    wall_seconds: float
+    steps: dict[str, float]
+    server_cpu_seconds: float
+    requests: int
 
 
-def _pipeline_rate(ctx: Context, name: str, tenant: Tenant) -> tuple[float, int, list[dict[str, float]]]:
-    """Sentences/s of one run (emulator in a child process, its limit off)."""
-    with emulator.child_process(tenant) as base_url, traced_windows() as steps:
-        options = _options(ctx, name, tenant, window_days=30)
-        started = time.perf_counter()
-        summary = runner.run(options, _config(base_url, UNLIMITED), _quiet)
-        wall = time.perf_counter() - started
-    rows = summary.rows.get("transcript_sentences", 0)
-    return rows / wall, rows, steps
-
-
-def _arrow_direct_rate(ctx: Context, warehouse: Path, expected: int) -> float:
-    """DuckDB's own load speed for the same rows: Arrow table -> fresh DuckDB file."""
-    with duckdb.connect(str(warehouse), read_only=True) as source:
-        arrow = source.sql(f"SELECT {SENTENCE_COLUMNS} FROM gong.transcript_sentences").to_arrow_table()
-    if arrow.num_rows != expected:
-        raise AssertionError(f"warehouse holds {arrow.num_rows} sentences, the run reported {expected}")
-    target = ctx.workdir / "arrow_direct.duckdb"
-    with duckdb.connect(str(target)) as con:
-        con.register("arrow_sentences", arrow)
-        started = time.perf_counter()
-        con.execute("CREATE TABLE transcript_sentences AS SELECT * FROM arrow_sentences")
-        con.execute("CHECKPOINT")
-        seconds = time.perf_counter() - started
-    return arrow.num_rows / seconds
-
-
-@contextmanager
-def traced_windows() -> Iterator[list[dict[str, float]]]:
-    """Record dlt's extract/normalize/load seconds per window, for the report's notes."""
-    steps: list[dict[str, float]] = []
-    original = runner._run_window
-
-    def traced(pipeline: Any, source: Any) -> dict[str, int]:
-        counts = original(pipeline, source)
-        trace = pipeline.last_trace
-        steps.append(
-            {
-                s.step: (s.finished_at - s.started_at).total_seconds()
-                for s in trace.steps
-                if s.step in ("extract", "normalize", "load")
-            }
+def probe_run(
+    ctx: Context, name: str, tenant: Tenant, replay: ReplayHandle, wrap: Sequence[str] = ()
+) -> ProbedRun:
+    """Run the pipeline in a child (optionally under `wrap`, e.g. py-spy) and read what it cost."""
+    facts_file = ctx.workdir / f"{name}.probe.json"
+    env = {
+        **os.environ,
+        **gong_env(replay.base_url, UNLIMITED, tenant.start),
+        "RUNTIME__DLTHUB_TELEMETRY": "false",
+        "BENCH_PROBE_FILE": str(facts_file),
+    }
+    before = replay.stats()
+    command = [*wrap, sys.executable, "-m", "bench.probe", "run", *warehouse_flags(ctx, name)]
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+    after = replay.stats()
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"gong-pipeline run against the replay server failed: {done.stderr.strip()[-2000:]}"
         )
-        return counts
-
-    runner._run_window = traced
-    try:
-        yield steps
-    finally:
-        runner._run_window = original
-
-
-@contextmanager
-def json_item_path() -> Iterator[None]:
-    """Make the source yield row dicts instead of Arrow tables: dlt's default item path.
-
-    dlt then runs its relational normalizer and, on DuckDB, loads `insert_values` files.
-    """
-    original_to_arrow = tables.Table.to_arrow
-    original_from_columns = tables.Table.from_columns
-
-    def to_rows(self: tables.Table, rows: Any) -> list[dict[str, Any]]:
-        return [dict(row) for row in rows]
-
-    def from_columns(self: tables.Table, columns: Any) -> list[dict[str, Any]]:
-        names = list(columns)
-        return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
-
-    tables.Table.to_arrow = to_rows  # type: ignore[method-assign,assignment]
-    tables.Table.from_columns = from_columns  # type: ignore[method-assign,assignment]
-    try:
-        yield
-    finally:
-        tables.Table.to_arrow = original_to_arrow  # type: ignore[method-assign]
-        tables.Table.from_columns = original_from_columns  # type: ignore[method-assign]
+    unrecorded = after["unrecorded"] - before["unrecorded"]
+    if unrecorded:
+        raise RuntimeError(
+            f"the pipeline sent {unrecorded} request(s) the replay server never recorded "
+            f"({after['by_endpoint']}): teach bench/replay.py to record that endpoint"
+        )
+    sentences = table_rows(ctx.workdir / f"{name}.duckdb", "transcript_sentences")
+    if sentences != replay.sentences:
+        raise AssertionError(
+            f"{name}: loaded {sentences} sentences, the replay server holds {replay.sentences}"
+        )
+    facts = json.loads(facts_file.read_text())
+    return ProbedRun(
+        sentences=sentences,
+        peak_rss_mb=facts["peak_rss_mb"],
+        cpu_seconds=facts["cpu_seconds"],
+        wall_seconds=facts["wall_seconds"],
+        steps=facts["steps"],
+        server_cpu_seconds=after["cpu_seconds"] - before["cpu_seconds"],
+        requests=after["requests"] - before["requests"],
+    )
 
 
-# -- 4. memory -------------------------------------------------------------------------------------
-def measure_memory(ctx: Context, calls: tuple[int, int], sentences: int) -> list[Row]:
-    """Peak RSS of `gong-pipeline run` in a child process at two data sizes, 10x apart."""
-    peaks = [_peak_rss_mb(ctx, Tenant(n, sentences, seed=13 + i), f"rss_{n}") for i, n in enumerate(calls)]
-    (small_mb, small_rows), (big_mb, big_rows) = peaks
-    growth = big_mb / small_mb
-    data_growth = big_rows / small_rows
-    ctx.say(f"4. memory: {small_mb:.0f} MB at {small_rows} sentences, {big_mb:.0f} MB at {big_rows}")
-    return [
+def measure_connector(
+    ctx: Context,
+    floor_calls: int,
+    rss_calls: tuple[int, ...],
+    sentences_per_call: int,
+    *,
+    profile_top: int = 0,
+) -> list[Row]:
+    """Peak RSS against the floor, CPU-s per million sentences and the replay server's CPU share."""
+    runs: dict[int, ProbedRun] = {}
+    for index, n_calls in enumerate((floor_calls, *rss_calls)):
+        tenant = Tenant(n_calls, sentences_per_call, seed=41 + index)
+        with replay_server(tenant, ctx.selectors) as replay:
+            ctx.say(f"4. replay: {replay.sentences:,} sentences recorded in {replay.record_seconds:.0f}s")
+            runs[n_calls] = run = probe_run(ctx, f"rss_{n_calls}", tenant, replay)
+            ctx.say(
+                f"4. peak {run.peak_rss_mb:.0f} MB, {run.cpu_seconds:.1f} CPU-s, {run.wall_seconds:.1f}s wall"
+            )
+            if profile_top and index == len(rss_calls) // 2 + 1:
+                ctx.details["profile"] = {
+                    "sentences": run.sentences,
+                    **profile.record(
+                        ctx.workdir / "profile.txt",
+                        lambda wrap: probe_run(ctx, "profile", tenant, replay, wrap),  # noqa: B023
+                        profile_top,
+                    ),
+                }
+    ctx.details["connector"] = {n: vars(run) for n, run in runs.items()}
+    floor = runs[floor_calls]
+    limit = floor.peak_rss_mb + RSS_HEADROOM_MB
+    rows = [
         Row(
             "4a",
-            f"peak RSS at {small_rows:,} sentences",
-            small_mb,
+            f"peak RSS, process floor ({floor_calls} calls)",
+            floor.peak_rss_mb,
             "MB",
-            500,
-            "500 MB",
-            small_mb / 500,
-            "< 500 MB",
-            small_mb < 500,
-            "whole `gong-pipeline run --skip-dbt` process (its VmHWM at exit)",
+            floor.peak_rss_mb,
+            "itself",
+            "(reference)",
+            None,
+            f"{floor.sentences:,} sentences",
+        )
+    ]
+    for index, n_calls in enumerate(rss_calls):
+        run = runs[n_calls]
+        rows.append(
+            Row(
+                f"4{'bcd'[index]}",
+                f"peak RSS at {run.sentences:,} sentences",
+                run.peak_rss_mb,
+                "MB",
+                limit,
+                f"floor + {RSS_HEADROOM_MB} MB",
+                f"<= floor + {RSS_HEADROOM_MB} MB",
+                run.peak_rss_mb <= limit,
+                f"{n_calls} calls x {sentences_per_call} sentences over {Tenant.days:g} days; "
+                f"`gong-pipeline run --skip-dbt` (VmHWM), replay server in another process",
+            )
+        )
+    largest = runs[rss_calls[-1]]
+    millions = largest.sentences / 1e6
+    per_million = largest.cpu_seconds / millions
+    steps = " ".join(
+        f"{step} {largest.steps[f'{step}_cpu'] / millions:.1f}" for step in ("extract", "normalize", "load")
+    )
+    others = largest.cpu_seconds - sum(largest.steps[f"{s}_cpu"] for s in ("extract", "normalize", "load"))
+    server_cpu = sum(r.server_cpu_seconds for r in runs.values())
+    pipeline_cpu = sum(r.cpu_seconds for r in runs.values())
+    share = 100 * server_cpu / (server_cpu + pipeline_cpu)
+    return [
+        *rows,
+        Row(
+            "5a",
+            "CPU seconds per million sentences, end to end",
+            per_million,
+            "CPU-s",
+            20,
+            "20 CPU-s",
+            "<= 20",
+            per_million <= 20,
+            f"run of {largest.sentences:,} sentences, every table, {largest.wall_seconds:.0f}s wall; "
+            f"per million: {steps}, outside the steps {others / millions:.1f} (start-up, planning)",
         ),
         Row(
-            "4b",
-            f"peak RSS at {big_rows:,} sentences",
-            big_mb,
-            "MB",
-            500,
-            "500 MB",
-            big_mb / 500,
-            "< 500 MB",
-            big_mb < 500,
-            "emulator in another process",
-        ),
-        Row(
-            "4c",
-            "peak RSS growth vs data growth",
-            growth,
-            "x",
-            data_growth,
-            f"data grew {data_growth:.0f}x",
-            growth / data_growth,
-            "< 1 (sublinear)",
-            growth < data_growth,
-            "",
+            "5b",
+            "replay server's share of the runs' CPU",
+            share,
+            "%",
+            5,
+            "5%",
+            "<= 5%",
+            share <= 5,
+            f"server {server_cpu:.1f} CPU-s, pipeline {pipeline_cpu:.1f} CPU-s in the {len(runs)} runs of 4",
         ),
     ]
-
-
-def _peak_rss_mb(ctx: Context, tenant: Tenant, name: str) -> tuple[float, int]:
-    with emulator.child_process(tenant) as base_url:
-        env = {
-            **os.environ,
-            "RUNTIME__DLTHUB_TELEMETRY": "false",
-            "SOURCES__GONG__ACCESS_KEY": ACCESS_KEY,
-            "SOURCES__GONG__ACCESS_KEY_SECRET": ACCESS_KEY_SECRET,
-            "SOURCES__GONG__BASE_URL": base_url,
-            "SOURCES__GONG__RATE_LIMIT_PER_SECOND": str(UNLIMITED),
-        }
-        warehouse = ctx.workdir / f"{name}.duckdb"
-        args = [
-            sys.executable,
-            "-m",
-            "bench.peak",  # = python -m pipelines.cli, reporting its own peak RSS
-            "run",
-            "--skip-dbt",
-            "--quiet",
-            "--duckdb",
-            str(warehouse),
-            "--pipelines-dir",
-            str(ctx.workdir / f"{name}_pipelines"),
-            "--start-date",
-            tenant.start.isoformat(),
-            "--window-days",
-            "30",
-        ]
-        peak_file = ctx.workdir / f"{name}.peak"
-        env["BENCH_PEAK_RSS_FILE"] = str(peak_file)
-        done = subprocess.run(
-            args,
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    if done.returncode != 0:
-        raise RuntimeError(f"pipeline run for the memory measure failed: {done.stderr.strip()[-2000:]}")
-    peak_kib = int(peak_file.read_text())
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        rows = con.execute("SELECT count(*) FROM gong.transcript_sentences").fetchone()
-    return peak_kib / 1024, int(rows[0]) if rows else 0
