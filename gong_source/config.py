@@ -25,6 +25,7 @@ from .errors import GongConfigError
 from .values import setting_date
 
 DEFAULT_SECTION = "gong"
+_SECRET_FIELDS = frozenset({"access_key_secret", "bearer_token"})
 
 
 @configspec
@@ -124,6 +125,13 @@ class GongConfig(BaseConfiguration):
     def secrets(self) -> tuple[str, ...]:
         """The values that must never appear in output (used by log and error scrubbing)."""
         return tuple(str(s) for s in (self.access_key_secret, self.bearer_token) if s)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{name}={'***' if name in _SECRET_FIELDS and value else value!r}"
+            for name, value in ((name, getattr(self, name)) for name in self.get_resolvable_fields())
+        )
+        return f"GongConfig({shown})"
 
     def env_name(self, field: str) -> str:
         return f"SOURCES__{self.section.upper()}__{field.upper()}"

@@ -55,7 +55,7 @@ def test_bad_base_urls_name_the_setting(given, complaint):
 )
 def test_missing_credentials_name_the_variable(kwargs, missing):
     with pytest.raises(GongConfigError, match="credentials missing") as raised:
-        GongConfig(**kwargs)
+        GongConfig(**kwargs).check_credentials()
     assert missing in str(raised.value) + " "
 
 
