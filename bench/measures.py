@@ -27,7 +27,7 @@ from typing import Any
 import duckdb
 
 from gong_emulator import CompanySpec, RequestRecord
-from gong_source import settings
+from gong_source import GongConfig, settings
 from pipelines import cli
 
 from . import emulator, profile
@@ -35,7 +35,7 @@ from .emulator import ACCESS_KEY, ACCESS_KEY_SECRET, ROOT, Tenant
 from .replay import ReplayHandle, Selector, replay_server, selector_key
 
 UNLIMITED = 1e6  # requests/s for the client when the server does not limit
-QUOTA_PER_DAY = settings.DEFAULT_DAILY_REQUEST_BUDGET
+QUOTA_PER_DAY = GongConfig().daily_request_budget
 RSS_HEADROOM_MB = 120
 
 
@@ -269,7 +269,7 @@ def measure_steady(
 def measure_quota(ctx: Context, n_calls: int) -> list[Row]:
     """Wall time of `backfill` at Gong's 3 requests/s vs requests / 3, and the 429s it met."""
     tenant = Tenant(n_calls, sentences_per_call=5)
-    rate = settings.DEFAULT_RATE_LIMIT_PER_SECOND
+    rate = GongConfig().rate_limit_per_second
     argv = [
         "backfill",
         "--start",

@@ -38,7 +38,7 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 import orjson
 
-from gong_emulator.server import NO_CALLS
+from gong_emulator.exchange import NO_CALLS
 from gong_emulator.timefmt import ceil_ns_to_us, parse_instant_ns
 from gong_source import settings
 

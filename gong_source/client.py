@@ -15,7 +15,7 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,7 +65,7 @@ class RateLimiter:
         return slot - now
 
 
-_shared_limiters: dict[tuple[str, float], RateLimiter] = {}
+_shared_limiters: dict[tuple[str, str, float], RateLimiter] = {}
 _shared_limiters_lock = threading.Lock()
 
 
@@ -445,7 +445,7 @@ class _BearerAuth(httpx.Auth):
     def __init__(self, token: str) -> None:
         self._token = token
 
-    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers["Authorization"] = f"Bearer {self._token}"
         yield request
 

@@ -8,6 +8,7 @@ dlt resolves it from `[sources.gong]` in `.dlt/config.toml` / `.dlt/secrets.toml
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import math
 from typing import Any, ClassVar
@@ -63,7 +64,8 @@ class GongConfig(BaseConfiguration):
     backoff_initial_seconds: float = 1.0
     backoff_max_seconds: float = 60.0
 
-    # Where this config was read from, for error messages (`SOURCES__<SECTION>__<KEY>`).
+    # Where this config was read from, for error messages (`SOURCES__<SECTION>__<KEY>`); a
+    # ClassVar, so not a setting; `from_dlt` gives each instance its own.
     section: ClassVar[str] = DEFAULT_SECTION
     _POSITIVE: ClassVar[tuple[str, ...]] = (
         "window_days",
@@ -140,7 +142,7 @@ class GongConfig(BaseConfiguration):
     def from_dlt(cls, section: str = DEFAULT_SECTION, **given: Any) -> GongConfig:
         """Resolve `[sources.<section>]`; keyword arguments that are not None win (CLI flags)."""
         config = cls()
-        config.section = section
+        setattr(config, "section", section)  # noqa: B010  (the instance's own, shadowing the ClassVar)
         explicit = {name: value for name, value in given.items() if value is not None}
         try:
             return resolve_configuration(config, sections=("sources", section), explicit_value=explicit)
@@ -153,12 +155,11 @@ class GongConfig(BaseConfiguration):
 
 def configured_secrets(section: str = DEFAULT_SECTION) -> tuple[str, ...]:
     """The configured secret values, for scrubbing output even when the config is invalid."""
-    found = []
+    found: list[str] = []
     for key in ("access_key_secret", "bearer_token"):
-        try:
+        value: Any = None
+        with contextlib.suppress(Exception):  # a broken settings file: nothing to scrub with
             value = dlt.secrets.get(f"sources.{section}.{key}")
-        except Exception:
-            value = None
         if value:
             found.append(str(value))
     return tuple(found)

@@ -87,7 +87,7 @@ def gong_source(
     workspace_id: str | None = dlt.config.value,
     primary_user_ids: list[str] | None = dlt.config.value,
     include_private_calls: bool = dlt.config.value,
-    config: GongConfig = None,  # type: ignore[assignment]  (dlt injects the resolved spec)
+    config: GongConfig = None,  # type: ignore[assignment]  # dlt injects the resolved spec
     *,
     client: GongClient | None = None,
     until: datetime | None = None,
@@ -170,7 +170,7 @@ def _call_fetcher(
                 endpoint.method, endpoint.path, items_key=endpoint.items_key, json=body
             )
             with_sentences = {
-                records.text(t.get("callId"))
+                records.required_id(t, "callId", "transcript")
                 for t in found
                 if any(
                     records.items(s.get("sentences"))

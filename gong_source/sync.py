@@ -216,8 +216,8 @@ def _maintenance_windows(state: SyncState, config: GongConfig, until: pendulum.D
     if progress:
         pass_until, done = to_utc(progress["until"]), int(progress["windows_done"])
     else:
-        due = state.maintenance_done_at + timedelta(hours=config.deep_lookback_every_hours)  # type: ignore[operator]
-        if until < due:
+        done_at = state.maintenance_done_at
+        if done_at is not None and until < done_at + timedelta(hours=config.deep_lookback_every_hours):
             return []
         pass_until, done = until, 0
     start = config.start_at

@@ -31,7 +31,7 @@ import yaml
 from gong_source import tables
 from gong_source.tables import Table
 
-from .dbt_runner import PROJECT_DIR
+from .dbt_project import CHECKOUT_PROJECT as PROJECT_DIR
 
 STAGING_DIR = Path("models") / "staging"
 DOCS_FILE = Path("models") / "docs" / "gong__raw_tables.md"
