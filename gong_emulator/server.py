@@ -189,8 +189,8 @@ class GongEmulator:
             self._auth.check_scope(route.scope)
             self._faults.decide(ex)
             if ex.fault == FAULT_DROP:
+                self._record(ex, None)  # before the drop: the client's retry must come after it
                 handler.drop()
-                self._record(ex, None)
                 return
             if ex.fault == FAULT_SLOW:
                 time.sleep(self._faults.plan.slow_seconds)
