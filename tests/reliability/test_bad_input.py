@@ -14,7 +14,9 @@ import pytest
 
 from gong_source import GongClient, GongConfig, RateLimiter, gong_source
 from pipelines.cli import main
+from pipelines.runner import make_pipeline
 from tests.support import emulator
+from tests.warehouse import warehouse
 
 LONG_TEXT = "word " * 30_000
 SCRIPTS = ["日本語の文章です。", "مرحبا بالعالم", "Привет, мир", "שלום עולם", "🙂 emoji ok"]
@@ -286,3 +288,51 @@ def test_secrets_file_is_git_ignored():
         pytest.skip("not a git checkout")
     result = subprocess.run(["git", "check-ignore", "-q", ".dlt/secrets.toml"], cwd=repo, check=False)
     assert result.returncode == 0
+
+
+# Gong's answers as raw bytes, with text no destination stores as sent: JSON-escaped NUL.
+STARTED = rb'"started": "2024-03-01T12:00:00Z"'
+UNSTORABLE = {
+    "/v2/calls": rb'{"records": {}, "calls": [{"id": "7001", ' + STARTED + rb', "title": "Q1\u0000review"}]}',
+    "/v2/calls/extensive": rb'{"records": {}, "calls": [{"metaData": {"id": "7001", ' + STARTED + rb"},"
+    rb' "parties": [{"id": "p1", "speakerId": "s1", "name": "Ann\u0000Lee"}],'
+    rb' "content": {"keyPoints": [{"text": "ok\u0000"}]},'
+    rb' "context": [{"system": "Salesforce", "objects": [{"objectType": "Account", "objectId": "A1",'
+    rb' "fields": [{"name": "Note", "value": "a\u0000b"}]}]}],'
+    rb' "collaboration": {"publicComments": [{"id": "c1", "comment": "see\u0000this"}]}}]}',
+    "/v2/calls/transcript": rb'{"records": {}, "callTranscripts": [{"callId": "7001", "transcript": ['
+    rb'{"speakerId": "s1", "topic": null, "sentences": [{"start": 0, "end": 900,'
+    rb' "text": "hello\u0000world"}]}]}]}',
+    "/v2/users": rb'{"records": {}, "users": [{"id": "u1", "firstName": "Bo\u0000"}]}',
+    "/v2/workspaces": rb'{"workspaces": [{"id": "w1", "name": "Main\u0000"}]}',
+}
+STORED_AS = {  # (table, column): the text of the first row, as each destination must hold it
+    ("calls", "title"): "Q1\ufffdreview",
+    ("parties", "name"): "Ann\ufffdLee",
+    ("call_key_points", "text"): "ok\ufffd",
+    ("crm_fields", "field_value"): "a\ufffdb",
+    ("call_comments", "comment"): "see\ufffdthis",
+    ("transcript_sentences", "text"): "hello\ufffdworld",
+    ("users", "first_name"): "Bo\ufffd",
+    ("workspaces", "name"): "Main\ufffd",
+}
+
+
+def _serving(bodies: dict[str, bytes]) -> GongClient:
+    def gong(request: httpx.Request) -> httpx.Response:
+        headers = {"content-type": "application/json;charset=UTF-8"}
+        return httpx.Response(200, content=bodies[request.url.path], headers=headers)
+
+    config = GongConfig(access_key="k", access_key_secret="s", base_url="https://api.gong.io", max_attempts=2)
+    return GongClient(
+        config, limiter=RateLimiter(1000), sleep=lambda seconds: None, transport=httpx.MockTransport(gong)
+    )
+
+
+@pytest.mark.parametrize("kind", ["duckdb", "postgres"])
+def test_text_no_destination_could_store_loads_with_replacement_characters(kind, tmp_path, monkeypatch):
+    with warehouse(kind, tmp_path, monkeypatch) as target, _serving(UNSTORABLE) as client:
+        pipeline = make_pipeline(target.options())
+        pipeline.run(gong_source("2024-02-01", "2024-04-01", client=client)).raise_on_failed_jobs()
+        for (table, column), expected in STORED_AS.items():
+            assert target.query(f"select {column} from {{ds}}.{table}") == [(expected,)], (table, column)

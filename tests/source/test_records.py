@@ -2,11 +2,13 @@
 
 import json
 import logging
+import re
 from datetime import UTC, datetime
 
 import httpx
 import pyarrow as pa
 
+from gong_emulator import Company, CompanySpec
 from gong_source import GongClient, GongConfig, RateLimiter, records, tables
 from tests.fixtures import recorded
 
@@ -204,3 +206,64 @@ def test_speakers_without_an_id_are_left_out_and_counted(caplog):
     (warning,) = caplog.records
     message = warning.getMessage()
     assert "call 5599332235511222779" in message and "2 interaction.speakers" in message
+
+
+UNSAFE = "\x00\ud800"  # NUL (Postgres rejects it) and a lone surrogate (not Unicode at all)
+ISO_INSTANT = re.compile(r"\d{4}-\d\d-\d\dT")
+
+
+def _poisoned(value):
+    """`value` with UNSAFE appended to every string except timestamps (those must still parse)."""
+    if isinstance(value, dict):
+        return {key: _poisoned(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_poisoned(item) for item in value]
+    if isinstance(value, str) and not ISO_INSTANT.match(value):
+        return value + UNSAFE
+    return value
+
+
+def _shaped(company: Company, report: records.ShapingReport, poison) -> dict[str, pa.Table]:
+    """A rich call, its transcript, every user and workspace, shaped into every table."""
+    call = next(c for c in company.calls() if c.plan.crm and c.extensive()["collaboration"])
+    extensive = poison(call.extensive())
+    shaped = records.extensive_rows(extensive, report)
+    detail_tables = (*tables.CALL_DETAIL_TABLES, tables.PARTIES, tables.CALL_SPEAKERS)
+    arrows = {t.name: t.to_arrow(shaped.get(t.name, [])) for t in detail_tables}
+    arrows["calls"] = tables.CALLS.to_arrow([records.call_row(extensive["metaData"], report)])
+    columns = records.transcript_columns([poison(call.transcript())], report)
+    arrows["transcript_sentences"] = tables.TRANSCRIPT_SENTENCES.from_columns(columns)
+    arrows["users"] = tables.USERS.to_arrow(records.user_row(poison(u), report) for u in company.users)
+    arrows["workspaces"] = tables.WORKSPACES.to_arrow(
+        records.workspace_row(poison(w), report) for w in company.workspaces
+    )
+    return arrows
+
+
+def _text_values(arrows: dict[str, pa.Table]) -> dict[tuple[str, str], list[str]]:
+    return {
+        (name, field.name): [v for v in table.column(field.name).to_pylist() if v is not None]
+        for name, table in arrows.items()
+        for field in table.schema
+        if field.type == pa.string()
+    }
+
+
+def test_nul_and_lone_surrogates_are_replaced_in_every_text_column():
+    company = Company(CompanySpec(seed=5, n_calls=20, sentences_per_call=8))
+    clean = _text_values(_shaped(company, records.ShapingReport(), lambda value: value))
+    report = records.ShapingReport()
+    # Arrow refuses a lone surrogate outright, so building every table is already part of the test.
+    got = _text_values(_shaped(company, report, _poisoned))
+    assert got.keys() == clean.keys()
+    mark = records.REPLACEMENT_CHARACTER
+    assert all(mark not in v for values in clean.values() for v in values)
+    for column, values in got.items():
+        assert not any("\x00" in v or re.search("[\ud800-\udfff]", v) for v in values), column
+    # Every text column that had text now has the mark where the bad characters were, counted.
+    assert {column for column, values in got.items() if any(mark in v for v in values)} == {
+        column for column, values in clean.items() if values
+    }
+    assert report.replaced_characters == sum(v.count(mark) for values in got.values() for v in values)
+    texts = clean[("transcript_sentences", "text")]
+    assert got[("transcript_sentences", "text")] == [v + mark * len(UNSAFE) for v in texts] and texts
