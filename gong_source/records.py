@@ -9,6 +9,7 @@ text column passes `safe_text`, so what Gong sends can be stored by every destin
 
 from __future__ import annotations
 
+import json as stdlib_json
 import logging
 import re
 import threading
@@ -17,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import chain
 from typing import Any
+
+import orjson
 
 from .client import JsonFloat
 from .errors import GongResponseError
@@ -132,7 +135,8 @@ def text(value: Any) -> str | None:
     """IDs and free text: always str (Gong IDs are strings, but a few endpoints send numbers).
 
     A number decoded with its text (`JsonFloat`, CRM values) keeps it exactly as Gong sent it;
-    another float that is whole loses its `.0`, so an id sent as `123.0` reads "123".
+    another float that is whole loses its `.0`, so an id sent as `123.0` reads "123". An object
+    or list (a field that changed type) becomes compact JSON, which the warehouse can parse.
     """
     if value is None or type(value) is str:
         return value
@@ -142,7 +146,25 @@ def text(value: Any) -> str | None:
         return value.text
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, Mapping | list):
+        return compact_json(value)
     return str(value)
+
+
+def compact_json(value: Any) -> str:
+    """`value` as compact JSON text, numbers as Gong sent them when they were kept."""
+    try:
+        return orjson.dumps(value, default=_number_as_sent).decode()
+    except orjson.JSONEncodeError:
+        # orjson refuses lone surrogates; the standard library writes them, and safe_text
+        # replaces them like in any other text.
+        return stdlib_json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _number_as_sent(value: Any) -> Any:
+    if isinstance(value, JsonFloat):
+        return orjson.Fragment(value.text)
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 def number(value: Any) -> float | None:

@@ -177,7 +177,7 @@ def test_strange_but_legal_data_all_loads_typed(tmp_path):
             "Flag": "true",
             "Text": "text",
             "Nothing": None,
-            "Obj": "{'a': 1}",
+            "Obj": '{"a":1}',  # compact JSON, not a Python repr
         }
         assert con.execute(
             "select email_domain from gong.parties where email_domain is not null limit 1"

@@ -267,3 +267,28 @@ def test_nul_and_lone_surrogates_are_replaced_in_every_text_column():
     assert report.replaced_characters == sum(v.count(mark) for values in got.values() for v in values)
     texts = clean[("transcript_sentences", "text")]
     assert got[("transcript_sentences", "text")] == [v + mark * len(UNSAFE) for v in texts] and texts
+
+
+def test_a_text_field_that_turns_into_an_object_or_list_stores_compact_json():
+    body = (
+        b'{"records": {}, "calls": [{"metaData": {"id": "9", "customData": ["a", 2, 2.50, {"k": null}]},'
+        b' "content": {"keyPoints": [{"text": {"en": "Hi", "n": 1e3, "ok": true}}]},'
+        b' "context": [{"system": "HubSpot", "objects": [{"objectType": "Deal", "objectId": "1",'
+        b' "fields": [{"name": "Owner", "value": {"id": 7, "name": "Ann"}}, {"name": "Flag", "value": false},'
+        b' {"name": "N", "value": 5}]}]}]}]}'
+    )
+    (call,) = _fetch_extensive(body, keep_number_text=True)
+    rows = records.extensive_rows(call)
+    custom_data = records.call_row(call["metaData"])["custom_data"]
+    key_point = rows["call_key_points"][0]["text"]
+    values = {f["field_name"]: f["field_value"] for f in rows["crm_fields"]}
+    assert custom_data == '["a",2,2.50,{"k":null}]'  # compact, numbers as sent
+    assert key_point == '{"en":"Hi","n":1e3,"ok":true}'
+    assert values == {"Owner": '{"id":7,"name":"Ann"}', "Flag": "false", "N": "5"}
+    sent = json.loads(body)["calls"][0]  # each parses back to what Gong sent
+    assert json.loads(custom_data) == sent["metaData"]["customData"]
+    assert json.loads(key_point) == sent["content"]["keyPoints"][0]["text"]
+    assert json.loads(values["Owner"]) == sent["context"][0]["objects"][0]["fields"][0]["value"]
+    # An object holding a lone surrogate (orjson refuses it) still becomes JSON, made safe.
+    odd = {"metaData": {"id": "9"}, "content": {"keyPoints": [{"text": {"s": "\ud800"}}]}}
+    assert records.extensive_rows(odd)["call_key_points"][0]["text"] == '{"s":"\ufffd"}'
