@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from .client import JsonFloat
+from .client import REPLACEMENT_CHARACTER, JsonFloat
 from .errors import GongResponseError
 from .tables import (
     CALL_COMMENTS,
@@ -71,7 +71,6 @@ class ShapingReport:
 
 
 # -- text every destination can store -------------------------------------------------------------
-REPLACEMENT_CHARACTER = "\ufffd"
 _UNSAFE_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
 
 
