@@ -225,6 +225,11 @@ HOST = {"SOURCES__GONG__BASE_URL": "https://us-1.api.gong.io"}
             "SOURCES__GONG__BASE_URL",
         ),
         ({**KEY, **SECRET, "SOURCES__GONG__BASE_URL": "http://203.0.113.9"}, [], "plain http"),
+        (
+            {**KEY, "SOURCES__GONG__BASE_URL": "https://key:secret-xyz@us-1.api.gong.io"},
+            [],
+            "put the key in SOURCES__GONG__ACCESS_KEY and the secret in SOURCES__GONG__ACCESS_KEY_SECRET",
+        ),
         ({**KEY, **SECRET, **HOST}, ["--start-date", "2999-01-01"], "in the future"),
         ({**KEY, **SECRET, **HOST}, ["--start-date", "last tuesday"], "start date"),
         ({**KEY, **SECRET, **HOST}, ["--resources", "calls,recordings"], "unknown resource(s) recordings"),
