@@ -253,6 +253,8 @@ def _json(value: str, name: str) -> Any:
         return json.loads(value)
     except json.JSONDecodeError as exc:
         raise _BadFlag(f"{name}: not valid JSON ({exc.msg} at character {exc.pos})") from None
+    except RecursionError:
+        raise _BadFlag(f"{name}: JSON nested too deeply to read") from None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,6 +12,7 @@ import duckdb
 import httpx
 import pytest
 
+from gong_actions.cli import main as actions_main
 from gong_source import GongClient, GongConfig, RateLimiter, gong_source
 from pipelines.cli import main
 from pipelines.runner import make_pipeline
@@ -346,3 +347,19 @@ def test_text_no_destination_could_store_loads_with_replacement_characters(kind,
         for (table, column), expected in STORED_AS.items():
             stored = sorted(value for (value,) in target.query(f"select {column} from {{ds}}.{table}"))
             assert stored == expected, (table, column)
+
+
+@pytest.mark.parametrize(
+    ("flag", "action", "deep"),
+    [
+        ("--parties", "add-new-call", "[" * 100_000 + "]" * 100_000),
+        ("--exposed-fields-content", "get-extensive-data", '{"a":' * 100_000 + "1" + "}" * 100_000),
+    ],
+)
+def test_actions_cli_on_deeply_nested_json_prints_a_one_line_failure(capsys, flag, action, deep):
+    assert actions_main([action, flag, deep]) == 1
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1
+    output = json.loads(out)
+    name = flag.removeprefix("--").replace("-", "_")
+    assert output["success"] is False and output["error"] == f"{name}: JSON nested too deeply to read"
