@@ -463,6 +463,7 @@ class JsonFloat(float):
     `1e3` stays "1e3" where a float would print "0" or "1000.0". Otherwise a plain float."""
 
     __slots__ = ("text",)
+    text: str
 
     def __new__(cls, text: str) -> JsonFloat:
         number = super().__new__(cls, text)

@@ -429,7 +429,8 @@ def _tracker_rows(call_id: str, trackers: Any) -> Rows:
 
 
 def _outline_rows(call_id: str, outline: Any) -> Rows:
-    sections, outline_items = [], []
+    sections: list[dict[str, Any]] = []
+    outline_items: list[dict[str, Any]] = []
     for s_index, part in _dicts(outline):
         sections.append(
             {
@@ -549,7 +550,7 @@ def transcript_columns(
         first, labels = len(call_ids), [call_id]
         for seg_index, segment in _dicts(call_transcript.get("transcript")):
             speaker, topic = text(segment.get("speakerId")), text(segment.get("topic")) or None
-            labels += (speaker, topic)
+            labels += (speaker or "", topic or "")
             for sent_index, sentence in _dicts(segment.get("sentences")):
                 call_ids.append(call_id)
                 segments.append(seg_index)
@@ -561,7 +562,7 @@ def transcript_columns(
                 ends.append(end if type(end) is int else integer(end))
                 texts.append(text(sentence.get("text")))
         # One check per call: the join stays in cache, and ids and labels are checked once.
-        if not _all_safe(chain(filter(None, labels), filter(None, texts[first:]))):
+        if not _all_safe(chain(labels, filter(None, texts[first:]))):
             replaced += _safe_column_tails(text_columns, first)
     _count_replaced(replaced, report, "transcripts")
     return columns
