@@ -333,8 +333,7 @@ def extensive_rows(call: Json, report: ShapingReport | None = None) -> Rows:
     rows.update(_outline_rows(call_id, content.get("outline")))
     rows[CALL_HIGHLIGHTS.name] = _highlight_rows(call_id, content.get("highlights"))
     rows.update(_crm_and_party_rows(call_id, call))
-    for table_rows in rows.values():
-        _safe_rows(table_rows, report, f"call {call_id}")
+    _safe_rows([row for table_rows in rows.values() for row in table_rows], report, f"call {call_id}")
     return rows
 
 
