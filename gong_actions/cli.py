@@ -286,7 +286,7 @@ def _json(value: str, name: str) -> Any:
     except json.JSONDecodeError as exc:
         raise _BadFlag(f"{name}: not valid JSON ({exc.msg} at character {exc.pos})") from None
     except RecursionError:
-        raise _BadFlag(f"{name}: JSON nested too deeply") from None
+        raise _BadFlag(f"{name}: JSON nested too deeply to read") from None
 
 
 if __name__ == "__main__":  # pragma: no cover

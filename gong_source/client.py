@@ -108,6 +108,7 @@ class RequestStats:
     throttled: int = 0
     server_errors: int = 0
     transport_errors: int = 0
+    repaired_responses: int = 0
     waited_seconds: float = 0.0
     by_endpoint: Counter[str] = field(default_factory=Counter)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -358,9 +359,17 @@ class GongClient:
         self, response: httpx.Response, endpoint: str, keep_number_text: bool = False
     ) -> dict[str, Any] | None:
         status = response.status_code
-        body = decode_json(response.content, keep_number_text=keep_number_text)
+        body, repaired = decode_json(response.content, keep_number_text=keep_number_text)
         request_id = (body or {}).get("requestId") if isinstance(body, dict) else None
         request_id = request_id or response.headers.get("x-traceid")
+        if repaired:
+            self.stats.add("repaired_responses")
+            logger.warning(
+                "%s: the body held bytes that are not UTF-8 or lone surrogates; read with U+FFFD in "
+                "their place (requestId %s)",
+                endpoint,
+                request_id,
+            )
         if 200 <= status < 300:
             if not isinstance(body, dict):
                 self.stats.add("transport_errors")
@@ -458,6 +467,7 @@ class JsonFloat(float):
     `1e3` stays "1e3" where a float would print "0" or "1000.0". Otherwise a plain float."""
 
     __slots__ = ("text",)
+    text: str
 
     def __new__(cls, text: str) -> JsonFloat:
         number = super().__new__(cls, text)
@@ -465,18 +475,62 @@ class JsonFloat(float):
         return number
 
 
-def decode_json(content: bytes, *, keep_number_text: bool = False) -> Any:
-    """The JSON value of a response body, or None when it is not (complete) JSON.
+REPLACEMENT_CHARACTER = "\ufffd"
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # a decoded valid pair is one character
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
-    orjson by default (the transcript path). `keep_number_text` uses the standard library's
-    decoder, whose float hook sees each number's text; integers are exact either way.
+
+def decode_json(content: bytes, *, keep_number_text: bool = False) -> tuple[Any, bool]:
+    """The JSON value of a response body (None when it is not complete JSON), and whether
+    characters had to be replaced to read it.
+
+    orjson by default (the transcript path). `keep_number_text`, and any body orjson refuses,
+    go through the standard library: its float hook sees each number's text (integers are
+    exact either way), and it reads what orjson rejects although the JSON is whole: bytes that
+    are not UTF-8 (Latin-1 text) and lone surrogate escapes (`"\\ud800"`). Both become U+FFFD,
+    so every consumer gets valid Unicode. A truncated body stays None, which is retried.
     """
+    if not keep_number_text:
+        try:
+            return orjson.loads(content), False
+        except orjson.JSONDecodeError:
+            pass
     try:
-        if keep_number_text:
-            return stdlib_json.loads(content, parse_float=JsonFloat)
-        return orjson.loads(content)
-    except ValueError:  # orjson.JSONDecodeError and json.JSONDecodeError are ValueErrors
-        return None
+        text, repaired = content.decode("utf-8-sig"), False
+    except UnicodeDecodeError:
+        text, repaired = content.decode("utf-8-sig", errors="replace"), True
+    try:
+        value = stdlib_json.loads(text, parse_float=JsonFloat if keep_number_text else float)
+    except (ValueError, RecursionError):
+        return None, False
+    if _SURROGATE_ESCAPE.search(content):
+        repaired = _replace_lone_surrogates(value) or repaired
+    return value, repaired
+
+
+def _replace_lone_surrogates(value: Any) -> bool:
+    """Replace lone surrogates in every string and key of a decoded JSON value, in place."""
+    replaced = False
+    pending = [value]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            for key in [k for k in node if _LONE_SURROGATE.search(k)]:
+                node[_LONE_SURROGATE.sub(REPLACEMENT_CHARACTER, key)] = node.pop(key)
+                replaced = True
+            entries: Any = node.items()
+        elif isinstance(node, list):
+            entries = enumerate(node)
+        else:
+            continue
+        for key, item in list(entries):
+            if isinstance(item, str):
+                if _LONE_SURROGATE.search(item):
+                    node[key] = _LONE_SURROGATE.sub(REPLACEMENT_CHARACTER, item)
+                    replaced = True
+            else:
+                pending.append(item)
+    return replaced
 
 
 def _gong_message(body: Any, response: httpx.Response) -> str:

@@ -169,9 +169,18 @@ def normalize_base_url(base_url: str, setting: str = "SOURCES__GONG__BASE_URL") 
     """Accept `https://<tenant>.api.gong.io[/v2]`; refuse anything that cannot be Gong's API host.
 
     Plain http is allowed only to a loopback host (the local emulator), so credentials never
-    travel unencrypted.
+    travel unencrypted. Credentials inside the URL are refused without echoing the value.
     """
     text = (base_url or "").strip().rstrip("/")
+    authority = text.split("://", 1)[-1]  # between scheme:// and the path: where user:pass@ goes
+    for end in "/?#":
+        authority = authority.partition(end)[0]
+    if "@" in authority:
+        raise GongConfigError(
+            "SOURCES__GONG__BASE_URL must not contain credentials (user:password@host): set it to just "
+            "the host, e.g. https://us-12345.api.gong.io, and put the key in SOURCES__GONG__ACCESS_KEY "
+            "and the secret in SOURCES__GONG__ACCESS_KEY_SECRET"
+        )
     if text.endswith("/v2"):
         text = text[: -len("/v2")]
     parts = urlsplit(text)
@@ -181,7 +190,7 @@ def normalize_base_url(base_url: str, setting: str = "SOURCES__GONG__BASE_URL") 
             f"{setting} {text!r} is not a URL: use https://api.gong.io or your tenant "
             "host such as https://us-12345.api.gong.io"
         )
-    if parts.path or parts.query or parts.fragment or parts.username or parts.password:
+    if parts.path or parts.query or parts.fragment:
         raise GongConfigError(
             f"{setting} must be just the host (e.g. https://us-12345.api.gong.io), not {text!r}"
         )

@@ -3,19 +3,25 @@
 Gong adds fields without warning, leaves optional keys null, omits sections it has no data for,
 and mixes value types in CRM fields, so every accessor here tolerates absence and coerces to
 the column's declared type. A record without its id is an error (it cannot be keyed), except a
-talk-time speaker entry, which is left out and counted in the caller's `ShapingReport`.
+talk-time speaker entry, which is left out and counted in the caller's `ShapingReport`. Every
+text column passes `safe_text`, so what Gong sends can be stored by every destination.
 """
 
 from __future__ import annotations
 
+import json as stdlib_json
 import logging
+import re
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from itertools import chain
 from typing import Any
 
-from .client import JsonFloat
+import orjson
+
+from .client import REPLACEMENT_CHARACTER, JsonFloat
 from .errors import GongResponseError
 from .tables import (
     CALL_COMMENTS,
@@ -32,6 +38,7 @@ from .tables import (
     CRM_FIELDS,
     CRM_OBJECTS,
     PARTIES,
+    TEXT,
     TRANSCRIPT_SENTENCES,
     USER_SETTINGS,
 )
@@ -51,6 +58,7 @@ class ShapingReport:
     """
 
     skipped_speakers: int = 0
+    replaced_characters: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def add(self, name: str, amount: int) -> None:
@@ -62,12 +70,72 @@ class ShapingReport:
         return {name: value for name, value in vars(self).items() if not name.startswith("_") and value}
 
 
+# -- text every destination can store -------------------------------------------------------------
+_UNSAFE_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
+
+
+def safe_text(value: str) -> tuple[str, int]:
+    """`value` with each NUL and lone surrogate replaced by U+FFFD, and how many there were.
+
+    Postgres rejects NUL in text (and a load that fails on it wedges every later run); a lone
+    surrogate is not Unicode at all, so neither Arrow nor UTF-8 nor any warehouse can hold it.
+    U+FFFD is Unicode's own mark for "a character was here that could not be represented".
+    """
+    return _UNSAFE_CHARACTERS.subn(REPLACEMENT_CHARACTER, value)
+
+
+def _all_safe(strings: Iterable[str]) -> bool:
+    """Whether `safe_text` would change none of these strings, tested on all of them at once.
+
+    Only the clean case needs to be fast: one join and one strict UTF-8 encode, which fails
+    exactly on a lone surrogate, then a memchr for NUL (a regex is several times slower).
+    """
+    try:
+        return b"\x00" not in "".join(strings).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+
+
+def _safe_rows(rows: list[dict[str, Any]], report: ShapingReport | None, where: str) -> list[dict[str, Any]]:
+    """`safe_text` on every text value of these rows, in place."""
+    if _all_safe([value for row in rows for value in row.values() if type(value) is str]):
+        return rows
+    replaced = 0
+    for row in rows:
+        for key, value in row.items():
+            if type(value) is str:
+                row[key], count = safe_text(value)
+                replaced += count
+    _count_replaced(replaced, report, where)
+    return rows
+
+
+def _safe_column_tails(columns: Iterable[list[Any]], first: int) -> int:
+    """`safe_text` on the values from index `first` on of these text columns, in place."""
+    replaced = 0
+    for values in columns:
+        for index in range(first, len(values)):
+            if values[index]:
+                values[index], count = safe_text(values[index])
+                replaced += count
+    return replaced
+
+
+def _count_replaced(replaced: int, report: ShapingReport | None, where: str) -> None:
+    if not replaced:
+        return
+    logger.warning("%s: replaced %d NUL or lone-surrogate characters with U+FFFD", where, replaced)
+    if report is not None:
+        report.add("replaced_characters", replaced)
+
+
 # -- scalar coercion ------------------------------------------------------------------------------
 def text(value: Any) -> str | None:
     """IDs and free text: always str (Gong IDs are strings, but a few endpoints send numbers).
 
     A number decoded with its text (`JsonFloat`, CRM values) keeps it exactly as Gong sent it;
-    another float that is whole loses its `.0`, so an id sent as `123.0` reads "123".
+    another float that is whole loses its `.0`, so an id sent as `123.0` reads "123". An object
+    or list (a field that changed type) becomes compact JSON, which the warehouse can parse.
     """
     if value is None or type(value) is str:
         return value
@@ -77,7 +145,25 @@ def text(value: Any) -> str | None:
         return value.text
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, Mapping | list):
+        return compact_json(value)
     return str(value)
+
+
+def compact_json(value: Any) -> str:
+    """`value` as compact JSON text, numbers as Gong sent them when they were kept."""
+    try:
+        return orjson.dumps(value, default=_number_as_sent).decode()
+    except orjson.JSONEncodeError:
+        # orjson refuses lone surrogates; the standard library writes them, and safe_text
+        # replaces them like in any other text.
+        return stdlib_json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _number_as_sent(value: Any) -> Any:
+    if isinstance(value, JsonFloat):
+        return orjson.Fragment(value.text)
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 def number(value: Any) -> float | None:
@@ -130,15 +216,16 @@ def required_id(record: Json, key: str, where: str) -> str:
 
 
 # -- workspaces and users -----------------------------------------------------------------------
-def workspace_row(workspace: Json) -> dict[str, Any]:
-    return {
+def workspace_row(workspace: Json, report: ShapingReport | None = None) -> dict[str, Any]:
+    row = {
         "workspace_id": required_id(workspace, "id", "workspace"),
         "name": text(workspace.get("name")),
         "description": text(workspace.get("description")),
     }
+    return _safe_rows([row], report, f"workspace {row['workspace_id']}")[0]
 
 
-def user_row(user: Json) -> dict[str, Any]:
+def user_row(user: Json, report: ShapingReport | None = None) -> dict[str, Any]:
     first, last = text(user.get("firstName")), text(user.get("lastName"))
     settings = section(user.get("settings"))
     languages = [text(section(lang).get("language") or lang) for lang in items(user.get("spokenLanguages"))]
@@ -159,7 +246,7 @@ def user_row(user: Json) -> dict[str, Any]:
     }
     for key in USER_SETTINGS:
         row["setting_" + _snake(key)] = boolean(settings.get(key))
-    return row
+    return _safe_rows([row], report, f"user {row['user_id']}")[0]
 
 
 def _snake(name: str) -> str:
@@ -167,12 +254,12 @@ def _snake(name: str) -> str:
 
 
 # -- calls ----------------------------------------------------------------------------------------
-def call_row(meta: Json) -> dict[str, Any]:
+def call_row(meta: Json, report: ShapingReport | None = None) -> dict[str, Any]:
     """One GET /v2/calls item (or an extensive item's metaData) as a `calls` row."""
     call_id = required_id(meta, "id", "call")
     started = to_utc_or_none(meta.get("started"), f"call {call_id} started")
     duration = integer(meta.get("duration"))
-    return {
+    row = {
         "call_id": call_id,
         "url": text(meta.get("url")),
         "title": text(meta.get("title")),
@@ -195,6 +282,7 @@ def call_row(meta: Json) -> dict[str, Any]:
         "is_private": boolean(meta.get("isPrivate")),
         "calendar_event_id": text(meta.get("calendarEventId")),
     }
+    return _safe_rows([row], report, f"call {call_id}")[0]
 
 
 def extensive_rows(call: Json, report: ShapingReport | None = None) -> Rows:
@@ -245,6 +333,7 @@ def extensive_rows(call: Json, report: ShapingReport | None = None) -> Rows:
     rows.update(_outline_rows(call_id, content.get("outline")))
     rows[CALL_HIGHLIGHTS.name] = _highlight_rows(call_id, content.get("highlights"))
     rows.update(_crm_and_party_rows(call_id, call))
+    _safe_rows([row for table_rows in rows.values() for row in table_rows], report, f"call {call_id}")
     return rows
 
 
@@ -339,7 +428,8 @@ def _tracker_rows(call_id: str, trackers: Any) -> Rows:
 
 
 def _outline_rows(call_id: str, outline: Any) -> Rows:
-    sections, outline_items = [], []
+    sections: list[dict[str, Any]] = []
+    outline_items: list[dict[str, Any]] = []
     for s_index, part in _dicts(outline):
         sections.append(
             {
@@ -435,7 +525,9 @@ def _crm_and_party_rows(call_id: str, call: Json) -> Rows:
 
 
 # -- transcripts ----------------------------------------------------------------------------------
-def transcript_columns(call_transcripts: Iterable[Json]) -> dict[str, list[Any]]:
+def transcript_columns(
+    call_transcripts: Iterable[Json], report: ShapingReport | None = None
+) -> dict[str, list[Any]]:
     """Sentences of many calls as columns (the fastest input for an Arrow table)."""
     columns: dict[str, list[Any]] = {name: [] for name in TRANSCRIPT_SENTENCES.column_names}
     call_ids, segments, sentence_indexes = (
@@ -450,10 +542,14 @@ def transcript_columns(call_transcripts: Iterable[Json]) -> dict[str, list[Any]]
         columns["end_ms"],
         columns["text"],
     )
+    text_columns = [columns[name] for name, dtype in TRANSCRIPT_SENTENCES.columns if dtype == TEXT]
+    replaced = 0
     for call_transcript in call_transcripts:
         call_id = required_id(call_transcript, "callId", "transcript")
+        first, labels = len(call_ids), [call_id]
         for seg_index, segment in _dicts(call_transcript.get("transcript")):
             speaker, topic = text(segment.get("speakerId")), text(segment.get("topic")) or None
+            labels += (speaker or "", topic or "")
             for sent_index, sentence in _dicts(segment.get("sentences")):
                 call_ids.append(call_id)
                 segments.append(seg_index)
@@ -464,4 +560,8 @@ def transcript_columns(call_transcripts: Iterable[Json]) -> dict[str, list[Any]]
                 starts.append(start if type(start) is int else integer(start))
                 ends.append(end if type(end) is int else integer(end))
                 texts.append(text(sentence.get("text")))
+        # One check per call: the join stays in cache, and ids and labels are checked once.
+        if not _all_safe(chain(labels, filter(None, texts[first:]))):
+            replaced += _safe_column_tails(text_columns, first)
+    _count_replaced(replaced, report, "transcripts")
     return columns

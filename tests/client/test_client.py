@@ -214,3 +214,63 @@ def test_an_oauth_bearer_token_works_instead_of_the_key_pair():
         wrong = GongConfig(bearer_token="not-the-token-123", base_url=emu.base_url)
         with GongClient(wrong, limiter=RateLimiter(1000)) as client, pytest.raises(GongAuthError):
             client.get("/v2/workspaces")
+
+
+def _answering(*bodies: bytes, max_attempts: int = 3) -> tuple[GongClient, list[httpx.Request]]:
+    """A client whose Gong answers 200 with these raw bodies in turn (the last one repeats)."""
+    seen: list[httpx.Request] = []
+
+    def gong(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        body = bodies[min(len(seen), len(bodies)) - 1]
+        return httpx.Response(200, content=body, headers={"content-type": "application/json;charset=UTF-8"})
+
+    config = GongConfig(
+        access_key="k", access_key_secret="s", base_url="https://api.gong.io", max_attempts=max_attempts
+    )
+    client = GongClient(
+        config, limiter=RateLimiter(1000), sleep=RecordedSleep(), transport=httpx.MockTransport(gong)
+    )
+    return client, seen
+
+
+@pytest.mark.parametrize("keep_number_text", [False, True])
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (rb'{"users": [{"id": "1", "firstName": "x\ud800y"}]}', "x\ufffdy"),  # a lone surrogate escape
+        (rb'{"users": [{"id": "1", "firstName": "\udc00"}]}', "\ufffd"),
+        (b'{"users": [{"id": "1", "firstName": "Caf\xe9"}]}', "Caf\ufffd"),  # Latin-1, not UTF-8
+        (b'\xef\xbb\xbf{"users": [{"id": "1", "firstName": "Bo"}]}', "Bo"),  # a byte-order mark
+    ],
+)
+def test_whole_json_that_is_not_clean_unicode_is_read_once_with_replacements(
+    body, expected, keep_number_text
+):
+    client, seen = _answering(body)
+    with client:
+        (page,) = client.paginate("GET", "/v2/users", items_key="users", keep_number_text=keep_number_text)
+    assert page.items == [{"id": "1", "firstName": expected}]
+    assert len(seen) == 1 and client.stats.retries == 0
+    assert client.stats.repaired_responses == (expected != "Bo")
+
+
+def test_a_valid_surrogate_pair_is_one_character_and_no_repair():
+    client, _ = _answering(rb'{"users": [{"id": "1", "firstName": "\ud83d\ude00"}]}')
+    with client:
+        assert client.get("/v2/users")["users"][0]["firstName"] == "\U0001f600"
+    assert client.stats.repaired_responses == 0
+
+
+@pytest.mark.parametrize("keep_number_text", [False, True])
+def test_a_truncated_body_is_still_retried_and_then_fails_in_one_line(keep_number_text):
+    whole = b'{"users": [{"id": "1", "firstName": "Caf\xe9"}]}'
+    client, seen = _answering(whole[:30], whole[:-1], whole)
+    with client:
+        users = client.fetch_all("GET", "/v2/users", items_key="users", keep_number_text=keep_number_text)
+    assert users == [{"id": "1", "firstName": "Caf\ufffd"}] and len(seen) == 3
+    client, seen = _answering(whole[:30], max_attempts=2)
+    with client, pytest.raises(GongResponseError) as raised:
+        client.get("/v2/users")
+    assert "HTTP 200 but the body is not complete JSON (30 bytes)" in str(raised.value) and len(seen) == 2
+    assert "\n" not in str(raised.value)

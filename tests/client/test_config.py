@@ -34,7 +34,6 @@ def test_gong_hosts_and_loopback_are_accepted(given, expected):
         ("api.gong.io", "not a URL"),
         ("", "not a URL"),
         ("https://api.gong.io/v2/calls", "just the host"),
-        ("https://key:pw@api.gong.io", "just the host"),
     ],
 )
 def test_bad_base_urls_name_the_setting(given, complaint):
@@ -75,3 +74,24 @@ def test_config_is_read_the_dlt_way(monkeypatch):
     assert config.base_url == "https://us-12345.api.gong.io"
     assert config.rate_limit_per_second == 2.5
     assert GongConfig.from_dlt(base_url="http://127.0.0.1:1").base_url == "http://127.0.0.1:1"
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        f"https://key:{SECRET}@us-12345.api.gong.io",
+        f"https://{SECRET}@api.gong.io",
+        f"http://key:{SECRET}@127.0.0.1:8080",
+        f"key:{SECRET}@api.gong.io",
+        f"https://key:{SECRET}@example.com/v2?x=1",
+        f"  https://key:{SECRET}@api.gong.io/v2/  ",
+    ],
+)
+def test_credentials_in_the_base_url_are_refused_without_echoing_them(given):
+    for attempt in (lambda: normalize_base_url(given), lambda: GongConfig(access_key="k", base_url=given)):
+        with pytest.raises(GongConfigError) as raised:
+            attempt()
+        message = str(raised.value)
+        assert SECRET not in message and "key:" not in message and "\n" not in message
+        assert "SOURCES__GONG__BASE_URL must not contain credentials" in message
+        assert "SOURCES__GONG__ACCESS_KEY" in message and "SOURCES__GONG__ACCESS_KEY_SECRET" in message

@@ -12,10 +12,13 @@ import duckdb
 import httpx
 import pytest
 
+from gong_actions.cli import main as actions_main
 from gong_source import GongClient, GongConfig, RateLimiter, gong_source
 from gong_source.errors import ExitCode
 from pipelines.cli import main
+from pipelines.runner import make_pipeline
 from tests.support import emulator
+from tests.warehouse import warehouse
 
 LONG_TEXT = "word " * 30_000
 SCRIPTS = ["日本語の文章です。", "مرحبا بالعالم", "Привет, мир", "שלום עולם", "🙂 emoji ok"]
@@ -178,7 +181,7 @@ def test_strange_but_legal_data_all_loads_typed(tmp_path):
             "Flag": "true",
             "Text": "text",
             "Nothing": None,
-            "Obj": "{'a': 1}",
+            "Obj": '{"a":1}',  # compact JSON, not a Python repr
         }
         assert con.execute(
             "select email_domain from gong.parties where email_domain is not null limit 1"
@@ -226,6 +229,11 @@ HOST = {"SOURCES__GONG__BASE_URL": "https://us-1.api.gong.io"}
             "SOURCES__GONG__BASE_URL",
         ),
         ({**KEY, **SECRET, "SOURCES__GONG__BASE_URL": "http://203.0.113.9"}, [], "plain http"),
+        (
+            {**KEY, "SOURCES__GONG__BASE_URL": "https://key:secret-xyz@us-1.api.gong.io"},
+            [],
+            "put the key in SOURCES__GONG__ACCESS_KEY and the secret in SOURCES__GONG__ACCESS_KEY_SECRET",
+        ),
         ({**KEY, **SECRET, **HOST}, ["--start-date", "2999-01-01"], "in the future"),
         ({**KEY, **SECRET, **HOST}, ["--start-date", "last tuesday"], "start date"),
         ({**KEY, **SECRET, **HOST}, ["--resources", "calls,recordings"], "unknown resource(s) recordings"),
@@ -285,3 +293,72 @@ def test_secrets_file_is_git_ignored():
         pytest.skip("not a git checkout")
     result = subprocess.run(["git", "check-ignore", "-q", ".dlt/secrets.toml"], cwd=repo, check=False)
     assert result.returncode == 0
+
+
+# Gong's answers as raw bytes, with text no destination stores as sent: JSON-escaped NUL, lone
+# surrogate escapes, and a Latin-1 byte where UTF-8 belongs (orjson refuses the last two).
+STARTED = rb'"started": "2024-03-01T12:00:00Z"'
+UNSTORABLE = {
+    "/v2/calls": rb'{"records": {}, "calls": [{"id": "7001", ' + STARTED + rb', "title": "Q1\u0000review"}]}',
+    "/v2/calls/extensive": rb'{"records": {}, "calls": [{"metaData": {"id": "7001", ' + STARTED + rb"},"
+    b' "parties": [{"id": "p1", "speakerId": "s1", "name": "Ann\\u0000Lee", "title": "Caf\xe9"}],'
+    rb' "content": {"keyPoints": [{"text": "ok\u0000"}]},'
+    rb' "context": [{"system": "Salesforce", "objects": [{"objectType": "Account", "objectId": "A1",'
+    rb' "fields": [{"name": "Note", "value": "a\u0000b"}]}]}],'
+    rb' "collaboration": {"publicComments": [{"id": "c1", "comment": "see\u0000this"}]}}]}',
+    "/v2/calls/transcript": rb'{"records": {}, "callTranscripts": [{"callId": "7001", "transcript": ['
+    rb'{"speakerId": "s1", "topic": null, "sentences": [{"start": 0, "end": 900,'
+    rb' "text": "hello\u0000world"}, {"start": 900, "end": 990, "text": "\ud83d\ude00 \ud83d!"}]}]}]}',
+    "/v2/users": rb'{"records": {}, "users": [{"id": "u1", "firstName": "Bo\u0000",'
+    rb' "lastName": "Lee\udc00"}]}',
+    "/v2/workspaces": rb'{"workspaces": [{"id": "w1", "name": "Main\u0000"}]}',
+}
+STORED_AS = {  # (table, column): the texts each destination must hold, sorted
+    ("calls", "title"): ["Q1\ufffdreview"],
+    ("parties", "name"): ["Ann\ufffdLee"],
+    ("parties", "title"): ["Caf\ufffd"],
+    ("call_key_points", "text"): ["ok\ufffd"],
+    ("crm_fields", "field_value"): ["a\ufffdb"],
+    ("call_comments", "comment"): ["see\ufffdthis"],
+    ("transcript_sentences", "text"): ["hello\ufffdworld", "\U0001f600 \ufffd!"],
+    ("users", "first_name"): ["Bo\ufffd"],
+    ("users", "last_name"): ["Lee\ufffd"],
+    ("workspaces", "name"): ["Main\ufffd"],
+}
+
+
+def _serving(bodies: dict[str, bytes]) -> GongClient:
+    def gong(request: httpx.Request) -> httpx.Response:
+        headers = {"content-type": "application/json;charset=UTF-8"}
+        return httpx.Response(200, content=bodies[request.url.path], headers=headers)
+
+    config = GongConfig(access_key="k", access_key_secret="s", base_url="https://api.gong.io", max_attempts=2)
+    return GongClient(
+        config, limiter=RateLimiter(1000), sleep=lambda seconds: None, transport=httpx.MockTransport(gong)
+    )
+
+
+@pytest.mark.parametrize("kind", ["duckdb", "postgres"])
+def test_text_no_destination_could_store_loads_with_replacement_characters(kind, tmp_path, monkeypatch):
+    with warehouse(kind, tmp_path, monkeypatch) as target, _serving(UNSTORABLE) as client:
+        pipeline = make_pipeline(target.options())
+        pipeline.run(gong_source("2024-02-01", "2024-04-01", client=client)).raise_on_failed_jobs()
+        for (table, column), expected in STORED_AS.items():
+            stored = sorted(value for (value,) in target.query(f"select {column} from {{ds}}.{table}"))
+            assert stored == expected, (table, column)
+
+
+@pytest.mark.parametrize(
+    ("flag", "action", "deep"),
+    [
+        ("--parties", "add-new-call", "[" * 100_000 + "]" * 100_000),
+        ("--exposed-fields-content", "get-extensive-data", '{"a":' * 100_000 + "1" + "}" * 100_000),
+    ],
+)
+def test_actions_cli_on_deeply_nested_json_prints_a_one_line_failure(capsys, flag, action, deep):
+    assert actions_main([action, flag, deep]) == 1
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1
+    output = json.loads(out)
+    name = flag.removeprefix("--").replace("-", "_")
+    assert output["success"] is False and output["error"] == f"{name}: JSON nested too deeply to read"
