@@ -43,7 +43,6 @@ from .models import (
     RetrieveTranscriptsOfCallsInput,
     RetrieveTranscriptsOfCallsOutput,
     Workspace,
-    add_new_call_body,
     describe_validation_error,
 )
 
@@ -155,7 +154,7 @@ def retrieve_transcripts_of_calls(
 # ------------------------------------------------------------------------ operations
 def _add_new_call(client: GongClient, params: AddNewCallInput) -> AddNewCallOutput:
     try:
-        body = client.post(settings.CALLS_PATH, json=add_new_call_body(params)) or {}
+        body = client.post(settings.CALLS_PATH, json=params.request_body()) or {}
     except GongRequestError as exc:
         duplicate = _DUPLICATE.search(str(exc))
         if exc.status == 400 and duplicate and client.attempts_of_last_request() > 1:
@@ -172,12 +171,7 @@ def _add_new_call(client: GongClient, params: AddNewCallInput) -> AddNewCallOutp
 
 
 def _list_calls(client: GongClient, params: ListCallsInput) -> ListCallsOutput:
-    query = {
-        "fromDateTime": params.from_date_time,
-        "toDateTime": params.to_date_time,
-        "cursor": params.cursor,
-    }
-    body = client.get(settings.CALLS_PATH, params={k: v for k, v in query.items() if v is not None})
+    body = client.get(settings.CALLS_PATH, params=params.request_body())
     if body is None:  # Gong's "No calls found corresponding to the provided filters" 404
         return ListCallsOutput(success=True)
     calls = body.get("calls")
@@ -231,14 +225,8 @@ def _list_workspace_id_options(
 def _retrieve_transcripts_of_calls(
     client: GongClient, params: RetrieveTranscriptsOfCallsInput
 ) -> RetrieveTranscriptsOfCallsOutput:
-    filter_ = {
-        "fromDateTime": params.from_date_time,
-        "toDateTime": params.to_date_time,
-        "workspaceId": params.workspace_id,
-        "callIds": params.call_ids,
-    }
     transcripts: list[dict[str, Any]] = []
-    for batch in _batched_filters({k: v for k, v in filter_.items() if v is not None}):
+    for batch in _batched_filters(params.request_body()["filter"]):
         for page in client.paginate(
             "POST", settings.CALLS_TRANSCRIPT_PATH, items_key="callTranscripts", json={"filter": batch}
         ):
