@@ -62,6 +62,7 @@ def _canonical(options: tuple[str, ...]) -> Callable[[Any], str]:
 
 
 def _one_of(options: tuple[str, ...]) -> tuple[BeforeValidator, WithJsonSchema]:
+    """A word of Gong's vocabulary: any letter case in, Gong's spelling out, the choices in the schema."""
     return BeforeValidator(_canonical(options)), WithJsonSchema({"type": "string", "enum": list(options)})
 
 
