@@ -19,10 +19,13 @@ Date-times are sent to Gong normalized to UTC (`2018-02-18T02:30:00-07:00` is se
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
 import re
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator
+from itertools import islice
+from typing import Any, Generic, TypeVar, get_type_hints
 
 from pydantic import BaseModel, ValidationError
 
@@ -43,119 +46,99 @@ from .models import (
     RetrieveTranscriptsOfCallsInput,
     RetrieveTranscriptsOfCallsOutput,
     Workspace,
-    add_new_call_body,
     describe_validation_error,
 )
 
 logger = logging.getLogger(__name__)
 
-Out = TypeVar("Out", bound=BaseModel)
 In = TypeVar("In", bound=BaseModel)
+Out = TypeVar("Out", bound=BaseModel)
 
 _DUPLICATE = re.compile(r"clientUniqueId .* has already been posted for the call (\d+)", re.IGNORECASE)
 
 
+class Action(Generic[In, Out]):
+    """A seed action made from its operation `(client, params: <Input>) -> <Output>`.
+
+    `action(client=None, **parameters)` validates the parameters into the input model (a None
+    value counts as not given), runs the operation and reports every failure in the output
+    model. The parameters and the call signature `help()` shows are the input model's fields.
+    """
+
+    def __init__(self, operation: Callable[[GongClient, In], Out]) -> None:
+        hints = get_type_hints(operation)
+        self.inputs: type[In] = hints["params"]
+        self.output: type[Out] = hints["return"]
+        self.operation = operation
+        functools.update_wrapper(self, operation)
+        self.__signature__ = _signature(self.inputs, self.output)
+
+    @property
+    def name(self) -> str:
+        return self.operation.__name__
+
+    @property
+    def summary(self) -> str:
+        """The docstring's first line (the CLI's help for the action)."""
+        return (self.operation.__doc__ or self.name).strip().splitlines()[0]
+
+    def __call__(self, client: GongClient | None = None, **parameters: Any) -> Out:
+        try:
+            params = self.inputs.model_validate({k: v for k, v in parameters.items() if v is not None})
+        except ValidationError as exc:
+            return self.output(success=False, error=describe_validation_error(exc))
+        owned = client is None
+        secrets: tuple[str, ...] = ()
+        try:
+            if client is None:
+                client = GongClient(GongConfig.from_dlt())
+            secrets = client.config.secrets
+            return self.operation(client, params)
+        except GongError as exc:
+            return self._failure(str(exc), secrets, getattr(exc, "request_id", None))
+        except Exception as exc:  # the error model: an action reports, it does not raise
+            logger.debug("unexpected error in %s", self.name, exc_info=True)
+            return self._failure(f"unexpected {type(exc).__name__}: {exc}", secrets, None)
+        finally:
+            if owned and client is not None:
+                client.close()
+
+    def _failure(self, message: str, secrets: tuple[str, ...], request_id: str | None) -> Out:
+        values: dict[str, Any] = {"success": False, "error": redact(message, secrets) or "unknown error"}
+        if "request_id" in self.output.model_fields and request_id:
+            values["request_id"] = redact(request_id, secrets)
+        return self.output(**values)
+
+
+def _signature(inputs: type[BaseModel], output: type[BaseModel]) -> inspect.Signature:
+    """`(client=None, *, <every field of the input model>) -> <output>`, in plain types."""
+    types = get_type_hints(inputs)  # without the validators' `Annotated` metadata
+    client = inspect.Parameter(
+        "client", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None, annotation=GongClient | None
+    )
+    parameters = [
+        inspect.Parameter(
+            name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=inspect.Parameter.empty if field.is_required() else field.default,
+            annotation=types[name],
+        )
+        for name, field in inputs.model_fields.items()
+    ]
+    return inspect.Signature([client, *parameters], return_annotation=output)
+
+
 # ------------------------------------------------------------------------------ actions
-def add_new_call(
-    client: GongClient | None = None,
-    *,
-    client_unique_id: str,
-    actual_start: str,
-    direction: str,
-    primary_user: str,
-    parties: list[dict[str, Any]],
-    title: str | None = None,
-    purpose: str | None = None,
-    scheduled_start: str | None = None,
-    scheduled_end: str | None = None,
-    duration: int | None = None,
-    disposition: str | None = None,
-    meeting_url: str | None = None,
-    call_provider_code: str | None = None,
-    download_media_url: str | None = None,
-    workspace_id: str | None = None,
-    language_code: str | None = None,
-) -> AddNewCallOutput:
+@Action
+def add_new_call(client: GongClient, params: AddNewCallInput) -> AddNewCallOutput:
     """Add a call to Gong (POST /v2/calls); `call_id` is Gong's id for it.
 
     A `clientUniqueId` that was already posted is an error naming the existing call, except when
     this very invocation retried (a lost answer after Gong stored the call): then the duplicate
     is our own first attempt, and the existing call id is returned as a success.
     """
-    return _run(AddNewCallOutput, AddNewCallInput, client, locals(), _add_new_call)
-
-
-def list_calls(
-    client: GongClient | None = None,
-    *,
-    from_date_time: str | None = None,
-    to_date_time: str | None = None,
-    cursor: str | None = None,
-) -> ListCallsOutput:
-    """One page (up to 100) of calls (GET /v2/calls); pass the returned `cursor` for the next.
-
-    `cursor` is None on the last page; a window with no calls is a success with no calls.
-    """
-    return _run(ListCallsOutput, ListCallsInput, client, locals(), _list_calls)
-
-
-def get_extensive_data(
-    client: GongClient | None = None,
-    *,
-    from_date_time: str | None = None,
-    to_date_time: str | None = None,
-    workspace_id: str | None = None,
-    call_ids: list[str] | None = None,
-    primary_user_ids: list[str] | None = None,
-    max_results: int = 600,
-    context: str | None = None,
-    context_timing: list[str] | None = None,
-    include_parties: bool = False,
-    exposed_fields_content: dict[str, bool] | None = None,
-    exposed_fields_interaction: dict[str, bool] | None = None,
-    include_public_comments: bool = False,
-    include_media: bool = False,
-) -> GetExtensiveDataOutput:
-    """Detailed calls (POST /v2/calls/extensive), following Gong's cursor up to `max_results`.
-
-    More than 100 `call_ids` are sent in batches of 100 (Gong's limit per filter).
-    """
-    return _run(GetExtensiveDataOutput, GetExtensiveDataInput, client, locals(), _get_extensive_data)
-
-
-def list_workspace_id_options(client: GongClient | None = None) -> ListWorkspaceIdOptionsOutput:
-    """The company's workspaces (GET /v2/workspaces) as `{id, name}` entries."""
-    return _run(
-        ListWorkspaceIdOptionsOutput, ListWorkspaceIdOptionsInput, client, {}, _list_workspace_id_options
-    )
-
-
-def retrieve_transcripts_of_calls(
-    client: GongClient | None = None,
-    *,
-    from_date_time: str | None = None,
-    to_date_time: str | None = None,
-    workspace_id: str | None = None,
-    call_ids: list[str] | None = None,
-) -> RetrieveTranscriptsOfCallsOutput:
-    """Transcripts (POST /v2/calls/transcript) as Gong returns them: `{callId, transcript}`.
-
-    `call_ids=None` means no call filter; more than 100 ids are sent in batches of 100, and
-    every batch follows Gong's cursor to its last page.
-    """
-    return _run(
-        RetrieveTranscriptsOfCallsOutput,
-        RetrieveTranscriptsOfCallsInput,
-        client,
-        locals(),
-        _retrieve_transcripts_of_calls,
-    )
-
-
-# ------------------------------------------------------------------------ operations
-def _add_new_call(client: GongClient, params: AddNewCallInput) -> AddNewCallOutput:
     try:
-        body = client.post(settings.CALLS_PATH, json=add_new_call_body(params)) or {}
+        body = client.post(settings.CALLS_PATH, json=params.request_body()) or {}
     except GongRequestError as exc:
         duplicate = _DUPLICATE.search(str(exc))
         if exc.status == 400 and duplicate and client.attempts_of_last_request() > 1:
@@ -171,13 +154,24 @@ def _add_new_call(client: GongClient, params: AddNewCallInput) -> AddNewCallOutp
     return AddNewCallOutput(success=True, request_id=body.get("requestId"), call_id=str(call_id))
 
 
-def _list_calls(client: GongClient, params: ListCallsInput) -> ListCallsOutput:
-    query = {
-        "fromDateTime": params.from_date_time,
-        "toDateTime": params.to_date_time,
-        "cursor": params.cursor,
-    }
-    body = client.get(settings.CALLS_PATH, params={k: v for k, v in query.items() if v is not None})
+@Action
+def get_extensive_data(client: GongClient, params: GetExtensiveDataInput) -> GetExtensiveDataOutput:
+    """Detailed calls (POST /v2/calls/extensive), every page up to max_results.
+
+    More than 100 `call_ids` are sent in batches of 100 (Gong's limit per filter); no page is
+    asked for once `max_results` calls are read.
+    """
+    calls = _items(client, settings.CALLS_EXTENSIVE_PATH, "calls", params.request_body())
+    return GetExtensiveDataOutput(success=True, calls=list(islice(calls, params.max_results)))
+
+
+@Action
+def list_calls(client: GongClient, params: ListCallsInput) -> ListCallsOutput:
+    """One page (up to 100) of calls (GET /v2/calls); pass the returned cursor for the next.
+
+    `cursor` is None on the last page; a window with no calls is a success with no calls.
+    """
+    body = client.get(settings.CALLS_PATH, params=params.request_body())
     if body is None:  # Gong's "No calls found corresponding to the provided filters" 404
         return ListCallsOutput(success=True)
     calls = body.get("calls")
@@ -194,24 +188,11 @@ def _list_calls(client: GongClient, params: ListCallsInput) -> ListCallsOutput:
     )
 
 
-def _get_extensive_data(client: GongClient, params: GetExtensiveDataInput) -> GetExtensiveDataOutput:
-    body = params.request_body()
-    calls: list[dict[str, Any]] = []
-    for filter_ in _batched_filters(body["filter"]):
-        pages = client.paginate(
-            "POST", settings.CALLS_EXTENSIVE_PATH, items_key="calls", json={**body, "filter": filter_}
-        )
-        for page in pages:
-            calls.extend(page.items)
-            if len(calls) >= params.max_results:
-                pages.close()
-                return GetExtensiveDataOutput(success=True, calls=calls[: params.max_results])
-    return GetExtensiveDataOutput(success=True, calls=calls)
-
-
-def _list_workspace_id_options(
+@Action
+def list_workspace_id_options(
     client: GongClient, params: ListWorkspaceIdOptionsInput
 ) -> ListWorkspaceIdOptionsOutput:
+    """The company's workspaces (GET /v2/workspaces) as `{id, name}` entries."""
     body = client.get(settings.WORKSPACES_PATH) or {}
     workspaces = body.get("workspaces") or []
     if not isinstance(workspaces, list):
@@ -228,70 +209,41 @@ def _list_workspace_id_options(
     )
 
 
-def _retrieve_transcripts_of_calls(
+@Action
+def retrieve_transcripts_of_calls(
     client: GongClient, params: RetrieveTranscriptsOfCallsInput
 ) -> RetrieveTranscriptsOfCallsOutput:
-    filter_ = {
-        "fromDateTime": params.from_date_time,
-        "toDateTime": params.to_date_time,
-        "workspaceId": params.workspace_id,
-        "callIds": params.call_ids,
-    }
-    transcripts: list[dict[str, Any]] = []
-    for batch in _batched_filters({k: v for k, v in filter_.items() if v is not None}):
-        for page in client.paginate(
-            "POST", settings.CALLS_TRANSCRIPT_PATH, items_key="callTranscripts", json={"filter": batch}
-        ):
-            transcripts.extend(page.items)
-    return RetrieveTranscriptsOfCallsOutput(success=True, call_transcripts=transcripts)
+    """Call transcripts (POST /v2/calls/transcript) as Gong returns them: `{callId, transcript}`.
+
+    No `call_ids` means no call filter; more than 100 ids are sent in batches of 100, and every
+    batch follows Gong's cursor to its last page.
+    """
+    transcripts = _items(client, settings.CALLS_TRANSCRIPT_PATH, "callTranscripts", params.request_body())
+    return RetrieveTranscriptsOfCallsOutput(success=True, call_transcripts=list(transcripts))
 
 
-def _batched_filters(filter_: dict[str, Any]) -> list[dict[str, Any]]:
-    """The filter once, or once per 100 `callIds` (Gong's per-request limit)."""
-    call_ids = filter_.get("callIds")
-    if not call_ids:
-        return [filter_]
-    size = settings.MAX_CALL_IDS_PER_REQUEST
-    return [{**filter_, "callIds": call_ids[i : i + size]} for i in range(0, len(call_ids), size)]
+ACTIONS: tuple[Action[Any, Any], ...] = (
+    add_new_call,
+    get_extensive_data,
+    list_calls,
+    list_workspace_id_options,
+    retrieve_transcripts_of_calls,
+)
 
 
 # ---------------------------------------------------------------------------- plumbing
-def _run(
-    output: type[Out],
-    inputs: type[In],
-    client: GongClient | None,
-    arguments: dict[str, Any],
-    operation: Callable[[GongClient, In], Out],
-) -> Out:
-    """Validate, send, and turn every failure into `output(success=False, error=...)`."""
-    values = {k: v for k, v in arguments.items() if k != "client" and v is not None}
-    try:
-        params = inputs.model_validate(values)
-    except ValidationError as exc:
-        return output(success=False, error=describe_validation_error(exc))
-    owned = client is None
-    secrets: tuple[str, ...] = ()
-    try:
-        if client is None:
-            client = GongClient(GongConfig.from_dlt())
-        secrets = client.config.secrets
-        return operation(client, params)
-    except GongError as exc:
-        return _failure(output, str(exc), secrets, getattr(exc, "request_id", None))
-    except Exception as exc:  # the error model: an action reports, it does not raise
-        logger.debug("unexpected error in %s", operation.__name__, exc_info=True)
-        return _failure(output, f"unexpected {type(exc).__name__}: {exc}", secrets, None)
-    finally:
-        if owned and client is not None:
-            client.close()
+def _items(client: GongClient, path: str, items_key: str, body: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every item of every page, lazily (a page is asked for when its first item is wanted).
 
-
-def _failure(output: type[Out], message: str, secrets: tuple[str, ...], request_id: str | None) -> Out:
-    text = redact(message, secrets) or "unknown error"
-    values: dict[str, Any] = {"success": False, "error": text}
-    if "request_id" in output.model_fields and request_id:
-        values["request_id"] = redact(request_id, secrets)
-    return output(**values)
+    The body's filter is sent once, or once per 100 `callIds` (Gong's per-request limit).
+    """
+    call_ids = body["filter"].get("callIds")
+    size = settings.MAX_CALL_IDS_PER_REQUEST
+    batches = [call_ids[i : i + size] for i in range(0, len(call_ids), size)] if call_ids else [None]
+    for batch in batches:
+        filter_ = body["filter"] if batch is None else {**body["filter"], "callIds": batch}
+        for page in client.paginate("POST", path, items_key=items_key, json={**body, "filter": filter_}):
+            yield from page.items
 
 
 def _text_or_none(value: Any) -> str | None:

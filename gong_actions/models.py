@@ -1,64 +1,66 @@
 """The actions' contract: output models whose JSON schemas equal the seed's, and input models.
 
-The output classes deliberately have no docstrings: pydantic turns a docstring into a schema
-`description`, and the seed's schemas have none (only `Workspace` carries one).
-
-Every input model validates a whole parameter set before any request is sent; the Python API
-and the CLI share them. `describe_validation_error` turns pydantic's error into the one-line
+Every input model validates a whole parameter set before any request is sent, and is the one
+statement of its action's parameters: the request body, the CLI flags and the call signature
+derive from it. `describe_validation_error` turns pydantic's error into the one-line
 `"<field>: <reason>"` text returned as `error`.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from datetime import datetime
+from typing import Any, ClassVar, Self
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StrictBool,
-    StringConstraints,
-    ValidationError,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, model_validator
 
-from gong_source.settings import (
-    CONTENT_FIELDS,
-    CONTEXT_LEVELS,
-    CONTEXT_TIMINGS,
-    DIRECTIONS,
-    INTERACTION_FIELDS,
+from gong_source.settings import CONTENT_FIELDS, INTERACTION_FIELDS
+
+from .fields import (
+    MAX_TEXT,
+    PARTY_FIELDS,
+    ClientUniqueId,
+    ContentFields,
+    Context,
+    ContextTimings,
+    Direction,
+    Id,
+    IdList,
+    InteractionFields,
+    IsoDateTime,
+    LanguageCode,
+    LimitedText,
+    Parties,
+    Seconds,
+    Text,
+    Url,
 )
 
 # ------------------------------------------------------------------------------ outputs
 
 
-class AddNewCallOutput(BaseModel):
+class _Output(BaseModel):
+    """What every action returns: `success`, and on failure a one-line `error`.
+
+    The output classes deliberately have no docstrings: pydantic turns a docstring into a
+    schema `description`, and the seed's schemas have none (only `Workspace` carries one).
+    """
+
     model_config = ConfigDict(extra="forbid")
 
     success: bool
     error: str | None = None
+
+
+class AddNewCallOutput(_Output):
     request_id: str | None = None
     call_id: str | None = None
 
 
-class GetExtensiveDataOutput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    success: bool
-    error: str | None = None
+class GetExtensiveDataOutput(_Output):
     calls: list[dict[str, Any]] = Field(default_factory=list)
 
 
-class ListCallsOutput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    success: bool
-    error: str | None = None
+class ListCallsOutput(_Output):
     request_id: str | None = None
     cursor: str | None = None
     calls: list[dict[str, Any]] = Field(default_factory=list)
@@ -73,19 +75,11 @@ class Workspace(BaseModel):
     name: str | None = None
 
 
-class ListWorkspaceIdOptionsOutput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    success: bool
-    error: str | None = None
+class ListWorkspaceIdOptionsOutput(_Output):
     workspaces: list[Workspace] = Field(default_factory=list)
 
 
-class RetrieveTranscriptsOfCallsOutput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    success: bool
-    error: str | None = None
+class RetrieveTranscriptsOfCallsOutput(_Output):
     call_transcripts: list[dict[str, Any]] = Field(default_factory=list)
 
 
@@ -97,176 +91,157 @@ OUTPUT_MODELS: tuple[type[BaseModel], ...] = (
     RetrieveTranscriptsOfCallsOutput,
 )
 
-# ------------------------------------------------------------------------ input pieces
-
-# What Gong's POST /v2/calls accepts in a party (the seed names the first four).
-PARTY_FIELDS = ("phoneNumber", "emailAddress", "name", "mediaChannelId", "partyId", "userId", "context")
-_PARTY_TEXT_FIELDS = ("phoneNumber", "emailAddress", "name", "partyId", "userId")
-MAX_TEXT = 255
-MAX_CLIENT_UNIQUE_ID = 2048
-
-_NUMBER = re.compile(r"[+-]?\d+(\.\d*)?")
-
-
-def normalize_datetime(value: str) -> str:
-    """Check an ISO-8601 date-time and return it in UTC with `Z`.
-
-    The instant is what matters to Gong (it answers in the company's time zone anyway), so the
-    caller's offset is folded into UTC; a value without an offset is taken as UTC. Unix numbers
-    are refused: the contract says ISO-8601.
-    """
-    text = value.strip()
-    if not text or _NUMBER.fullmatch(text):
-        raise ValueError(f"{value[:64]!r} is not an ISO-8601 date-time (e.g. 2018-02-18T08:00:00Z)")
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{value[:64]!r} is not an ISO-8601 date-time (e.g. 2018-02-18T08:00:00Z)") from None
-    parsed = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-    return parsed.isoformat().replace("+00:00", "Z")
-
-
-def _canonical(allowed: tuple[str, ...]) -> Any:
-    """Accept any letter case of an enumerated value and return Gong's spelling."""
-
-    def convert(value: Any) -> Any:
-        if isinstance(value, str):
-            for option in allowed:
-                if value.strip().lower() == option.lower():
-                    return option
-        return value
-
-    return convert
-
-
-def _unique(values: list[str]) -> list[str]:
-    return list(dict.fromkeys(values))
-
-
-def _check_url(value: str) -> str:
-    if not re.match(r"https?://[^\s/]+", value):
-        raise ValueError("must be an http(s) URL")
-    return value
-
-
-def _check_language_code(value: str) -> str:
-    # en-US, fr-FR, es-419, ...: the shape only; Gong checks the value against its own list.
-    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
-        raise ValueError(f"{value[:32]!r} is not a language code such as en-US or fr-FR")
-    return value
-
-
-def _check_parties(parties: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    for index, party in enumerate(parties):
-        if not party:
-            raise ValueError(f"party {index} is empty: give at least a name, emailAddress or phoneNumber")
-        unknown = sorted(set(party) - set(PARTY_FIELDS))
-        if unknown:
-            raise ValueError(
-                f"party {index} has unknown key(s) {', '.join(unknown)}; allowed: {', '.join(PARTY_FIELDS)}"
-            )
-        for key in _PARTY_TEXT_FIELDS:
-            if key in party and party[key] is not None and not isinstance(party[key], str):
-                raise ValueError(f"party {index}: {key} must be a string")
-    return parties
-
-
-def _check_flags(allowed: tuple[str, ...]) -> Any:
-    def check(flags: dict[str, bool]) -> dict[str, bool]:
-        unknown = sorted(set(flags) - set(allowed))
-        if unknown:
-            raise ValueError(f"unknown field(s) {', '.join(unknown)}; allowed: {', '.join(allowed)}")
-        return flags
-
-    return check
-
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-LimitedText = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
-IsoDateTime = Annotated[str, AfterValidator(normalize_datetime)]
-IdList = Annotated[list[Id], Field(min_length=1), AfterValidator(_unique)]
-Direction = Annotated[
-    Literal["Inbound", "Outbound", "Conference", "Unknown"], BeforeValidator(_canonical(DIRECTIONS))
-]
-Context = Annotated[Literal["None", "Basic", "Extended"], BeforeValidator(_canonical(CONTEXT_LEVELS))]
-ContextTiming = Annotated[Literal["Now", "TimeOfCall"], BeforeValidator(_canonical(CONTEXT_TIMINGS))]
-LanguageCode = Annotated[str, AfterValidator(_check_language_code)]
-
-
-def _ordered(start: str | None, end: str | None, start_name: str, end_name: str) -> None:
-    """Both bounds given: the first must be strictly earlier (Gong answers 400 otherwise)."""
-    if start is not None and end is not None and datetime.fromisoformat(start) >= datetime.fromisoformat(end):
-        raise ValueError(f"{start_name}: must be before {end_name}")
+# ------------------------------------------------------------------------------ inputs
 
 
 class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """An action's parameters, each stated once as a field; everything else derives from it.
+
+    A field's `serialization_alias` is its key in Gong's request, a dotted alias nests it
+    (`filter.callIds` is sent as `{"filter": {"callIds": ...}}`); `exclude=True` marks a
+    parameter Gong never sees. Its description (the docstring under it, or `description=` when
+    computed) is the CLI's help, its type the CLI's kind of flag (`gong_actions.cli`) and its
+    name a keyword of the action (`gong_actions.actions`).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    # (earlier, later) date-time parameters: both given, the first must be strictly earlier
+    # (Gong answers 400 otherwise).
+    ordered: ClassVar[tuple[tuple[str, str], ...]] = ()
+
+    @model_validator(mode="after")
+    def _check_order(self) -> Self:
+        for start_name, end_name in self.ordered:
+            start, end = getattr(self, start_name), getattr(self, end_name)
+            if None not in (start, end) and datetime.fromisoformat(start) >= datetime.fromisoformat(end):
+                raise ValueError(f"{start_name}: must be before {end_name}")
+        return self
+
+    def request_body(self) -> dict[str, Any]:
+        """Gong's JSON body (for GET, the query): the parameters given, under their aliases.
+
+        A parameter left out or at its default (a flag left false) is not sent.
+        """
+        body: dict[str, Any] = {}
+        for key, value in self.model_dump(by_alias=True, exclude_none=True, exclude_defaults=True).items():
+            *sections, leaf = key.split(".")
+            target = body
+            for section in sections:
+                target = target.setdefault(section, {})
+            target[leaf] = value
+        return body
+
+
+_FREE_TEXT = f"Free text up to {MAX_TEXT} characters."
 
 
 class AddNewCallInput(_Input):
     """Parameters of `add_new_call` (POST /v2/calls)."""
 
-    client_unique_id: Annotated[Text, StringConstraints(max_length=MAX_CLIENT_UNIQUE_ID)]
-    actual_start: IsoDateTime
-    direction: Direction
-    primary_user: Id
-    parties: Annotated[list[dict[str, Any]], Field(min_length=1), AfterValidator(_check_parties)]
-    title: str | None = None
-    purpose: LimitedText | None = None
-    scheduled_start: IsoDateTime | None = None
-    scheduled_end: IsoDateTime | None = None
-    duration: Annotated[int, Field(ge=0)] | None = None
-    disposition: LimitedText | None = None
-    meeting_url: Text | None = None
-    call_provider_code: Text | None = None
-    download_media_url: Annotated[Text, AfterValidator(_check_url)] | None = None
-    workspace_id: Id | None = None
-    language_code: LanguageCode | None = None
+    ordered = (("scheduled_start", "scheduled_end"),)
 
-    @model_validator(mode="after")
-    def _schedule_order(self) -> AddNewCallInput:
-        _ordered(self.scheduled_start, self.scheduled_end, "scheduled_start", "scheduled_end")
-        return self
+    client_unique_id: ClientUniqueId = Field(serialization_alias="clientUniqueId")
+    """A call's unique identifier in the PBX or recording system; Gong refuses a second call with it."""
+    actual_start: IsoDateTime = Field(serialization_alias="actualStart")
+    """When the call started, ISO-8601: 2018-02-18T02:30:00-07:00 or 2018-02-18T08:00:00Z."""
+    direction: Direction = Field(serialization_alias="direction")
+    """The call's direction."""
+    primary_user: Id = Field(serialization_alias="primaryUser")
+    """The Gong user id of the team member who hosted the call."""
+    parties: Parties = Field(
+        serialization_alias="parties",
+        description=f"The call's participants, objects with any of {', '.join(PARTY_FIELDS)}.",
+    )
+    title: str | None = Field(None, serialization_alias="title")
+    """The title of the call, for indexing and search."""
+    purpose: LimitedText | None = Field(
+        None, serialization_alias="purpose", description=f"The purpose of the call. {_FREE_TEXT}"
+    )
+    scheduled_start: IsoDateTime | None = Field(None, serialization_alias="scheduledStart")
+    """When the call was scheduled to begin, ISO-8601."""
+    scheduled_end: IsoDateTime | None = Field(None, serialization_alias="scheduledEnd")
+    """When the call was scheduled to end, ISO-8601."""
+    duration: Seconds | None = Field(None, serialization_alias="duration")
+    """The actual call duration in seconds."""
+    disposition: LimitedText | None = Field(
+        None, serialization_alias="disposition", description=f"The disposition of the call. {_FREE_TEXT}"
+    )
+    meeting_url: Text | None = Field(None, serialization_alias="meetingUrl")
+    """The URL of the conference call by which users join the meeting."""
+    call_provider_code: Text | None = Field(None, serialization_alias="callProviderCode")
+    """The conferencing or telephony system: zoom, clearslide, gotomeeting, ringcentral, outreach, ..."""
+    download_media_url: Url | None = Field(None, serialization_alias="downloadMediaUrl")
+    """The http(s) URL Gong downloads the media file from; unique, at most 1.5 GB."""
+    workspace_id: Id | None = Field(None, serialization_alias="workspaceId")
+    """The workspace to place the call in."""
+    language_code: LanguageCode | None = Field(None, serialization_alias="languageCode")
+    """The language to transcribe in, e.g. en-US or fr-FR; Gong detects it when unset."""
 
 
 class ListCallsInput(_Input):
     """Parameters of `list_calls` (GET /v2/calls, one page)."""
 
-    from_date_time: IsoDateTime | None = None
-    to_date_time: IsoDateTime | None = None
-    cursor: Text | None = None
+    ordered = (("from_date_time", "to_date_time"),)
 
-    @model_validator(mode="after")
-    def _window_order(self) -> ListCallsInput:
-        _ordered(self.from_date_time, self.to_date_time, "from_date_time", "to_date_time")
-        return self
+    from_date_time: IsoDateTime | None = Field(None, serialization_alias="fromDateTime")
+    """Date and time (ISO-8601) from which to list recorded calls, inclusive."""
+    to_date_time: IsoDateTime | None = Field(None, serialization_alias="toDateTime")
+    """Date and time (ISO-8601) until which to list recorded calls, exclusive."""
+    cursor: Text | None = Field(None, serialization_alias="cursor")
+    """Pagination cursor returned by a previous call."""
 
 
-class GetExtensiveDataInput(_Input):
+class _CallFilter(_Input):
+    """Gong's `filter` of the call-scoped POST endpoints; it is sent even when empty."""
+
+    ordered = (("from_date_time", "to_date_time"),)
+
+    from_date_time: IsoDateTime | None = Field(None, serialization_alias="filter.fromDateTime")
+    """Date and time (ISO-8601) from which to filter calls by their start, inclusive."""
+    to_date_time: IsoDateTime | None = Field(None, serialization_alias="filter.toDateTime")
+    """Date and time (ISO-8601) until which to filter calls by their start, exclusive."""
+    workspace_id: Id | None = Field(None, serialization_alias="filter.workspaceId")
+    """The ID of the workspace to filter by."""
+    call_ids: IdList | None = Field(None, serialization_alias="filter.callIds")
+    """Call IDs to filter by (sent in batches of 100); none: every call in the window."""
+
+    def request_body(self) -> dict[str, Any]:
+        return {"filter": {}, **super().request_body()}
+
+
+class GetExtensiveDataInput(_CallFilter):
     """Parameters of `get_extensive_data` (POST /v2/calls/extensive, every page up to max_results)."""
 
-    from_date_time: IsoDateTime | None = None
-    to_date_time: IsoDateTime | None = None
-    workspace_id: Id | None = None
-    call_ids: IdList | None = None
-    primary_user_ids: IdList | None = None
-    max_results: Annotated[int, Field(ge=1)] = 600
-    context: Context | None = None
-    context_timing: Annotated[list[ContextTiming], Field(min_length=1), AfterValidator(_unique)] | None = None
-    include_parties: StrictBool = False
-    exposed_fields_content: (
-        Annotated[dict[str, StrictBool], AfterValidator(_check_flags(CONTENT_FIELDS))] | None
-    ) = None
-    exposed_fields_interaction: (
-        Annotated[dict[str, StrictBool], AfterValidator(_check_flags(INTERACTION_FIELDS))] | None
-    ) = None
-    include_public_comments: StrictBool = False
-    include_media: StrictBool = False
+    primary_user_ids: IdList | None = Field(None, serialization_alias="filter.primaryUserIds")
+    """User IDs: only calls hosted by these users."""
+    max_results: int = Field(600, ge=1, exclude=True)
+    """Maximum number of calls to return (no page is asked for beyond it)."""
+    context: Context | None = Field(None, serialization_alias="contentSelector.context")
+    """How much CRM context: Basic adds the links, Extended their data too."""
+    context_timing: ContextTimings | None = Field(None, serialization_alias="contentSelector.contextTiming")
+    """Timing for context data, one or both; only valid when context is Extended."""
+    include_parties: StrictBool = Field(False, serialization_alias="contentSelector.exposedFields.parties")
+    """Whether to include parties in the response."""
+    exposed_fields_content: ContentFields | None = Field(
+        None,
+        serialization_alias="contentSelector.exposedFields.content",
+        description=f"Content fields to include (boolean values): {', '.join(CONTENT_FIELDS)}.",
+    )
+    exposed_fields_interaction: InteractionFields | None = Field(
+        None,
+        serialization_alias="contentSelector.exposedFields.interaction",
+        description=f"Interaction fields to include (boolean values): {', '.join(INTERACTION_FIELDS)}.",
+    )
+    include_public_comments: StrictBool = Field(
+        False, serialization_alias="contentSelector.exposedFields.collaboration.publicComments"
+    )
+    """Whether to include public comments in the response."""
+    include_media: StrictBool = Field(False, serialization_alias="contentSelector.exposedFields.media")
+    """Whether to include media URLs in the response (needs the media-url scope)."""
 
     @model_validator(mode="after")
     def _combinations(self) -> GetExtensiveDataInput:
-        _ordered(self.from_date_time, self.to_date_time, "from_date_time", "to_date_time")
         if self.context_timing is not None and self.context != "Extended":
             raise ValueError("context_timing: only valid when context is Extended")
         content = self.exposed_fields_content or {}
@@ -274,83 +249,13 @@ class GetExtensiveDataInput(_Input):
             raise ValueError("exposed_fields_content: trackerOccurrences requires trackers to be true")
         return self
 
-    def request_body(self) -> dict[str, Any]:
-        """Gong's body: `filter` (always present, Gong requires it) and `contentSelector`."""
-        filter_ = {
-            "fromDateTime": self.from_date_time,
-            "toDateTime": self.to_date_time,
-            "workspaceId": self.workspace_id,
-            "callIds": self.call_ids,
-            "primaryUserIds": self.primary_user_ids,
-        }
-        exposed: dict[str, Any] = {}
-        if self.include_parties:
-            exposed["parties"] = True
-        if self.exposed_fields_content:
-            exposed["content"] = dict(self.exposed_fields_content)
-        if self.exposed_fields_interaction:
-            exposed["interaction"] = dict(self.exposed_fields_interaction)
-        if self.include_public_comments:
-            exposed["collaboration"] = {"publicComments": True}
-        if self.include_media:
-            exposed["media"] = True
-        selector: dict[str, Any] = {}
-        if self.context and self.context != "None":
-            selector["context"] = self.context
-        if self.context_timing:
-            selector["contextTiming"] = list(self.context_timing)
-        if exposed:
-            selector["exposedFields"] = exposed
-        body: dict[str, Any] = {"filter": _without_none(filter_)}
-        if selector:
-            body["contentSelector"] = selector
-        return body
-
 
 class ListWorkspaceIdOptionsInput(_Input):
     """`list_workspace_id_options` takes no parameters."""
 
 
-class RetrieveTranscriptsOfCallsInput(_Input):
+class RetrieveTranscriptsOfCallsInput(_CallFilter):
     """Parameters of `retrieve_transcripts_of_calls` (POST /v2/calls/transcript)."""
-
-    from_date_time: IsoDateTime | None = None
-    to_date_time: IsoDateTime | None = None
-    workspace_id: Id | None = None
-    call_ids: IdList | None = None
-
-    @model_validator(mode="after")
-    def _window_order(self) -> RetrieveTranscriptsOfCallsInput:
-        _ordered(self.from_date_time, self.to_date_time, "from_date_time", "to_date_time")
-        return self
-
-
-def add_new_call_body(params: AddNewCallInput) -> dict[str, Any]:
-    """Gong's POST /v2/calls body; parameters left out stay out."""
-    return _without_none(
-        {
-            "clientUniqueId": params.client_unique_id,
-            "actualStart": params.actual_start,
-            "direction": params.direction,
-            "primaryUser": params.primary_user,
-            "parties": [dict(p) for p in params.parties],
-            "title": params.title,
-            "purpose": params.purpose,
-            "scheduledStart": params.scheduled_start,
-            "scheduledEnd": params.scheduled_end,
-            "duration": params.duration,
-            "disposition": params.disposition,
-            "meetingUrl": params.meeting_url,
-            "callProviderCode": params.call_provider_code,
-            "downloadMediaUrl": params.download_media_url,
-            "workspaceId": params.workspace_id,
-            "languageCode": params.language_code,
-        }
-    )
-
-
-def _without_none(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if v is not None}
 
 
 def describe_validation_error(error: ValidationError) -> str:

@@ -13,7 +13,8 @@ from gong_actions import (
     list_calls,
     retrieve_transcripts_of_calls,
 )
-from gong_actions.models import GetExtensiveDataInput, normalize_datetime
+from gong_actions.fields import normalize_datetime
+from gong_actions.models import GetExtensiveDataInput
 from gong_emulator import GongEmulator
 from gong_source.client import GongClient
 
