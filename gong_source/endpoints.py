@@ -26,7 +26,7 @@ from . import records, settings, tables
 from .tables import Table
 
 Json = Mapping[str, Any]
-Shaper = Callable[[Sequence[Json]], dict[str, pa.Table]]
+Shaper = Callable[[Sequence[Json], records.ShapingReport], dict[str, pa.Table]]
 
 
 class Scope(enum.StrEnum):
@@ -47,13 +47,15 @@ class Endpoint:
     tables: tuple[Table, ...]
     shape: Shaper
     body: Mapping[str, Any] = field(default_factory=dict)
+    # decode with number text kept (CRM field values keep "0.0" as Gong sent it); slower
+    keep_number_text: bool = False
 
     @property
     def table_names(self) -> tuple[str, ...]:
         return tuple(table.name for table in self.tables)
 
 
-def shape_extensive(calls: Sequence[Json]) -> dict[str, pa.Table]:
+def shape_extensive(calls: Sequence[Json], report: records.ShapingReport) -> dict[str, pa.Table]:
     """A page of /v2/calls/extensive items as every call-scoped table, each call shaped once.
 
     A call of the page without rows in a table gets a deletion marker there, so a section
@@ -61,8 +63,8 @@ def shape_extensive(calls: Sequence[Json]) -> dict[str, pa.Table]:
     """
     shaped: dict[str, list[dict[str, Any]]] = {table.name: [] for table in EXTENSIVE_TABLES}
     for call in calls:
-        shaped[tables.CALLS.name].append(records.call_row(records.section(call.get("metaData"))))
-        for name, rows in records.extensive_rows(call).items():
+        shaped[tables.CALLS.name].append(records.call_row(records.section(call.get("metaData")), report))
+        for name, rows in records.extensive_rows(call, report).items():
             shaped[name].extend(rows)
     call_ids = [row["call_id"] for row in shaped[tables.CALLS.name]]
     return {
@@ -71,14 +73,14 @@ def shape_extensive(calls: Sequence[Json]) -> dict[str, pa.Table]:
     }
 
 
-def shape_transcripts(transcripts: Sequence[Json]) -> dict[str, pa.Table]:
+def shape_transcripts(transcripts: Sequence[Json], report: records.ShapingReport) -> dict[str, pa.Table]:
     """Transcripts with sentences only: an empty one (`"transcript": []`) is "not yet"."""
     table = tables.TRANSCRIPT_SENTENCES
-    return {table.name: table.from_columns(records.transcript_columns(transcripts))}
+    return {table.name: table.from_columns(records.transcript_columns(transcripts, report))}
 
 
-def _rows_of(table: Table, row: Callable[[Json], dict[str, Any]]) -> Shaper:
-    return lambda items: {table.name: table.to_arrow(row(item) for item in items)}
+def _rows_of(table: Table, row: Callable[[Json, records.ShapingReport], dict[str, Any]]) -> Shaper:
+    return lambda items, report: {table.name: table.to_arrow(row(item, report) for item in items)}
 
 
 EXTENSIVE_TABLES: tuple[Table, ...] = (
@@ -97,6 +99,7 @@ CALLS_EXTENSIVE = Endpoint(
     tables=EXTENSIVE_TABLES,
     shape=shape_extensive,
     body={"contentSelector": settings.EXTENSIVE_CONTENT_SELECTOR},
+    keep_number_text=True,
 )
 
 CALL_TRANSCRIPTS = Endpoint(

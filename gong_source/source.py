@@ -48,16 +48,19 @@ RESOURCE_NAMES = table_names(ENDPOINTS)
 class ShapedPage:
     """A page of one endpoint's items, shaped into its tables once, on first use, by any thread."""
 
-    def __init__(self, endpoint: Endpoint, items: list[dict[str, Any]]) -> None:
+    def __init__(
+        self, endpoint: Endpoint, items: list[dict[str, Any]], report: records.ShapingReport
+    ) -> None:
         self.endpoint = endpoint
         self.items = items
+        self.report = report
         self._tables: dict[str, pa.Table] | None = None
         self._lock = threading.Lock()
 
     def table(self, name: str) -> pa.Table | None:
         with self._lock:
             if self._tables is None:
-                self._tables = self.endpoint.shape(self.items)
+                self._tables = self.endpoint.shape(self.items, self.report)
                 self.items = []
         return self._tables.get(name)
 
@@ -94,6 +97,7 @@ def gong_source(
     max_windows: int | None = None,
     backfill: tuple[datetime, datetime] | None = None,
     endpoints: Sequence[Endpoint] = ENDPOINTS,
+    report: records.ShapingReport | None = None,
 ) -> list[DltResource]:
     """Gong calls, their details, parties, talk time, transcripts, users and workspaces.
 
@@ -102,10 +106,10 @@ def gong_source(
     its requests counted against the day's budget in the pipelines directory. `until` fixes
     the end of the plan (default: now), `max_windows` reads only the first windows of it (the
     runner commits one window per load), `backfill` reads a fixed range without moving the
-    high-water marks.
+    high-water marks. `report` counts what shaping left out or repaired (the run summary).
     """
     end = to_utc(until) if until is not None else pendulum.now("UTC")
-    connection = _Connection(config, client)
+    connection = _Connection(config, client, report or records.ShapingReport())
     listing = window_endpoint(endpoints)
     removable = call_scoped_tables(endpoints)
     shared: dict[str, SyncState] = {}
@@ -118,7 +122,7 @@ def gong_source(
         full = {t.name for t in removable} <= selected
         plan = plan_windows(state, config, end, wanted, full=full, backfill=backfill)
         windows = plan.windows[:max_windows] if max_windows else plan.windows
-        reader = _WindowReader(connection.get(), config, listing, removable, state, selected, full)
+        reader = _WindowReader(connection, config, listing, removable, state, selected, full)
         try:
             for index, window in enumerate(windows):
                 yield from reader.read(window)
@@ -179,7 +183,8 @@ def _call_fetcher(
                 )
             }
             shared["state"].transcripts_asked(item.call_ids, with_sentences)
-            yield ShapedPage(endpoint, [t for t in found if records.text(t.get("callId")) in with_sentences])
+            kept = [t for t in found if records.text(t.get("callId")) in with_sentences]
+            yield ShapedPage(endpoint, kept, connection.report)
 
     return fetch
 
@@ -188,7 +193,7 @@ def _snapshot_fetcher(endpoint: Endpoint, connection: _Connection) -> Callable[[
     def fetch() -> Iterator[ShapedPage]:
         try:
             items = connection.get().fetch_all(endpoint.method, endpoint.path, items_key=endpoint.items_key)
-            yield ShapedPage(endpoint, items)
+            yield ShapedPage(endpoint, items, connection.report)
         finally:
             connection.save_budget()
 
@@ -198,8 +203,9 @@ def _snapshot_fetcher(endpoint: Endpoint, connection: _Connection) -> Callable[[
 class _Connection:
     """The source's Gong client: the caller's, or one built on first use with the day's budget."""
 
-    def __init__(self, config: GongConfig, client: GongClient | None) -> None:
+    def __init__(self, config: GongConfig, client: GongClient | None, report: records.ShapingReport) -> None:
         self.config = config
+        self.report = report
         self._client = client
         self._budget: DailyBudget | None = None
         self._lock = threading.Lock()
@@ -222,7 +228,7 @@ class _WindowReader:
 
     def __init__(
         self,
-        client: GongClient,
+        connection: _Connection,
         config: GongConfig,
         listing: Endpoint,
         removable: Sequence[Table],
@@ -230,7 +236,8 @@ class _WindowReader:
         selected: set[str],
         full: bool,
     ) -> None:
-        self.client, self.config, self.listing, self.state = client, config, listing, state
+        self.client, self.config, self.listing, self.state = connection.get(), config, listing, state
+        self.report = connection.report
         self.removable = removable
         self.full = full
         self.transcripts = "transcript_sentences" in selected
@@ -270,7 +277,7 @@ class _WindowReader:
                 ):
                     wanted.call_ids[call_id] = _epoch(meta.get("started"), call_id)
             if content and kept:
-                yield ShapedPage(self.listing, kept)
+                yield ShapedPage(self.listing, kept, self.report)
             if len(wanted.call_ids) >= settings.MAX_CALL_IDS_PER_REQUEST:
                 yield self._ask(wanted)
                 wanted = TranscriptRequest()
@@ -319,7 +326,11 @@ class _WindowReader:
             served, total = 0, None
             try:
                 for page in self.client.paginate(
-                    self.listing.method, self.listing.path, items_key=self.listing.items_key, json=body
+                    self.listing.method,
+                    self.listing.path,
+                    items_key=self.listing.items_key,
+                    json=body,
+                    keep_number_text=self.listing.keep_number_text,
                 ):
                     total = page.records.get("totalRecords") if total is None else total
                     served += len(page.items)

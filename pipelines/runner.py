@@ -25,6 +25,7 @@ from gong_source import RESOURCE_NAMES, GongClient, GongConfig, gong_source
 from gong_source.budget import DailyBudget
 from gong_source.endpoints import ENDPOINTS, Scope, call_scoped_tables, table_names, window_endpoint
 from gong_source.errors import DestinationUnavailableError, GongConfigError, GongError, redact
+from gong_source.records import ShapingReport
 from gong_source.settings import PAGE_SIZE
 from gong_source.sync import Plan, SyncState, WindowKind, plan_windows, split
 from gong_source.timestamps import to_gong_filter, to_utc
@@ -78,6 +79,8 @@ class RunSummary:
     retries: int = 0
     seconds: float = 0.0
     dbt: str = "skipped"
+    # what shaping replaced or skipped (NUL characters, speakers without id) and repaired bodies
+    repairs: dict[str, int] = field(default_factory=dict)
 
     def add_rows(self, counts: dict[str, int]) -> None:
         for table, count in counts.items():
@@ -89,10 +92,11 @@ class RunSummary:
 
     def line(self) -> str:
         rows = " ".join(f"{table}={count}" for table, count in sorted(self.rows.items())) or "no rows"
+        repairs = "".join(f"{name} {count}, " for name, count in sorted(self.repairs.items()) if count)
         return (
             f"gong-pipeline {self.command} ok: windows {self.windows_done}/{self.windows_total}, {rows}, "
             f"requests {self.requests} (429s {self.throttled}, retries {self.retries}), "
-            f"dbt {self.dbt}, {self.seconds:.1f}s"
+            f"{repairs}dbt {self.dbt}, {self.seconds:.1f}s"
         )
 
 
@@ -242,6 +246,7 @@ def _load_windows(
     snapshots = [r for r in options.resources if r in SNAPSHOT_RESOURCES and backfill_range is None]
     remaining = plan(pipeline, options, config, until, backfill_range)
     summary = RunSummary(command, windows_total=len(remaining))
+    report = ShapingReport()
     if backfill_range is not None:  # count the windows an interrupted backfill already committed
         summary.windows_total = len(split(*backfill_range, config.window_days))
         summary.windows_done = summary.windows_total - len(remaining)
@@ -249,7 +254,7 @@ def _load_windows(
     while remaining or (first and snapshots):
         chosen = call_resources + (snapshots if first else [])
         source = gong_source(
-            config=config, client=client, until=until, max_windows=1, backfill=backfill_range
+            config=config, client=client, until=until, max_windows=1, backfill=backfill_range, report=report
         ).with_resources(*chosen)
         summary.add_rows(_run_window(pipeline, source))
         _update(summary, client)
@@ -261,6 +266,7 @@ def _load_windows(
             )
         first = False
         remaining = plan(pipeline, options, config, until, backfill_range)
+    summary.repairs = {**report.counts(), "repaired_responses": client.stats.repaired_responses}
     if options.run_dbt:
         result = dbt_runner.run_dbt(**dbt_target(pipeline, options))
         if not result.success:

@@ -190,7 +190,7 @@ def test_an_endpoint_added_through_the_registry_alone_loads(tmp_path, monkeypatc
         items_key="workspaces",
         scope=endpoints.Scope.SNAPSHOT,
         tables=(names,),
-        shape=lambda items: {
+        shape=lambda items, report: {
             names.name: names.to_arrow(
                 {"workspace_id": records.text(w["id"]), "name": records.text(w.get("name"))} for w in items
             )
