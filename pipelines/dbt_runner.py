@@ -30,6 +30,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt"
 TARGETS = ("duckdb", "postgres")
 
 _FAILED_STATUSES = ("error", "fail", "runtime error")
+_NO_TARGET_PATH = ("deps",)  # dbt commands without a --target-path option
 
 
 @dataclass(frozen=True)
@@ -80,9 +81,10 @@ def run_dbt(
 
     command      dbt sub-command and its own arguments, e.g. ``("build",)`` or ``("run", "-s", "marts")``
     target       output of dbt/profiles.yml: ``duckdb`` or ``postgres``
-    raw_schema   the schema dlt loaded (the dataset name); passed as the dbt var gong_raw_schema
-    env          extra environment for dbt (GONG_DUCKDB_PATH, GONG_DBT_SCHEMA, GONG_PG_* ...),
-                 layered over the current environment
+    raw_schema   the schema dlt loaded (the dataset name); passed as the dbt var gong_schema,
+                 which also names the marts' schema: <raw_schema>_analytics
+    env          extra environment for dbt (GONG_DUCKDB_PATH, GONG_PG_* ...), layered over the
+                 current environment
     target_path / log_path   where dbt writes artifacts and logs (default dbt/target, dbt/logs)
     dbt_vars     further dbt vars, e.g. {"gong__internal_domains": ["acme.com"]}
     """
@@ -92,14 +94,14 @@ def run_dbt(
     profiles_dir = Path(profiles_dir).resolve() if profiles_dir else project_dir
     target_path = Path(target_path).resolve() if target_path else project_dir / "target"
     log_path = Path(log_path).resolve() if log_path else project_dir / "logs"
-    variables = {"gong_raw_schema": raw_schema, **(dbt_vars or {})}
+    variables = {"gong_schema": raw_schema, **(dbt_vars or {})}
 
     args = [
         *command,
         "--project-dir", str(project_dir),
         "--profiles-dir", str(profiles_dir),
         "--target", target,
-        "--target-path", str(target_path),
+        *(() if command[0] in _NO_TARGET_PATH else ("--target-path", str(target_path))),
         "--log-path", str(log_path),
         "--vars", json.dumps(variables),
         *extra_args,

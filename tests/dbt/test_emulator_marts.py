@@ -15,7 +15,7 @@ from psycopg2.extras import RealDictCursor
 from tests.dbt import expected as exp
 from tests.dbt import raw_fixture
 from tests.dbt.test_marts import assert_mart_equals
-from tests.support import POSTGRES_URL, emulator, small_spec, unique_name
+from tests.support import POSTGRES_URL, emulator, small_spec
 from tests.warehouse import warehouse
 
 pytestmark = pytest.mark.slow
@@ -85,10 +85,9 @@ def _check_transcript_agrees_with_gong(calls: list[dict[str, Any]]) -> None:
 def test_emulated_company_marts_equal_python(kind: str, tmp_path, monkeypatch) -> None:
     import duckdb
 
-    analytics = unique_name("gong_analytics")
-    monkeypatch.setenv("GONG_DBT_SCHEMA", analytics)
     spec = small_spec(n_calls=60)
     with emulator(spec) as emu, warehouse(kind, tmp_path, monkeypatch) as target:
+        analytics = f"{target.dataset}_analytics"  # the marts of a dataset land beside it
         try:
             summary = target.load(emu, spec.start, run_dbt=True)
             assert summary.dbt and "ok" in summary.dbt, summary.dbt
@@ -117,5 +116,6 @@ def test_emulated_company_marts_equal_python(kind: str, tmp_path, monkeypatch) -
         finally:
             if kind == "postgres":
                 with closing(psycopg2.connect(POSTGRES_URL)) as conn, conn.cursor() as cur:
-                    cur.execute(f"drop schema if exists {analytics} cascade")
+                    for schema in (analytics, f"{analytics}_staging"):
+                        cur.execute(f"drop schema if exists {schema} cascade")
                     conn.commit()
