@@ -49,21 +49,18 @@ LOAD_ID_DOC = "gong__dlt_load_id"
 LOADED_AT = f"to_timestamp(cast({LOAD_ID_COLUMN} as float8))"
 FRESHNESS = {"warn_after": {"count": 1, "period": "day"}, "error_after": {"count": 3, "period": "day"}}
 # The raw source's database and schema vars. dbt puts them into SQL unescaped, so each must be a
-# plain name; any other value becomes a name that cannot exist, which the staging models report
-# as an error naming the var (macro gong_invalid_source_names) before any SQL uses it.
+# plain name; any other value stops dbt while it parses, before any SQL, with an error that names
+# the var ("'gong_schema_must_be_a_plain_name' is undefined": yaml has no other way to raise).
 SOURCE_VARS = {
     "database": ("gong_database", "target.database", "[A-Za-z0-9_][A-Za-z0-9_-]*"),
     "schema": ("gong_schema", "'gong'", "[A-Za-z_][A-Za-z0-9_]*"),
 }
 
 
-def _invalid_name(var: str) -> str:
-    return f"{var}_var_is_not_a_plain_name"
-
-
 def _source_var(var: str, default: str, pattern: str) -> str:
     value = f"var('{var}', {default})"
-    return f"{{{{ {value} if modules.re.fullmatch('{pattern}', {value}) else '{_invalid_name(var)}' }}}}"
+    check = f"modules.re.fullmatch('{pattern}', {value})"
+    return f"{{{{ {value} if {check} else {var}_must_be_a_plain_name() }}}}"
 
 
 # Staging names that differ from the raw names: clearer, and never a SQL keyword.
@@ -317,16 +314,11 @@ def _staging(docs: _Docs, required: list[str]) -> dict[str, Any]:
 
 def _raw_tables_macro() -> str:
     names = ", ".join(f"'{table.name}'" for table in raw_tables() if table.call_scoped)
-    invalid = ", ".join(f"'{_invalid_name(var)}': '{var}'" for var, _, _ in SOURCE_VARS.values())
     return (
         f"{{# {GENERATED_BY} #}}\n\n"
         "{# The raw tables merged on call_id: every raw row of a call is in one of them. #}\n"
         "{% macro gong_call_scoped_tables() -%}\n"
         f"  {{{{ return([{names}]) }}}}\n"
-        "{%- endmacro %}\n\n"
-        "{# The source's database or schema when its var is not a plain name -> the var. #}\n"
-        "{% macro gong_invalid_source_names() -%}\n"
-        f"  {{{{ return({{{invalid}}}) }}}}\n"
         "{%- endmacro %}\n"
     )
 

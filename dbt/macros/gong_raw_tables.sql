@@ -4,8 +4,3 @@
 {% macro gong_call_scoped_tables() -%}
   {{ return(['calls', 'call_details', 'call_topics', 'call_trackers', 'call_tracker_occurrences', 'call_key_points', 'call_outline_sections', 'call_outline_items', 'call_highlights', 'call_interaction_stats', 'call_comments', 'crm_objects', 'crm_fields', 'parties', 'call_speakers', 'transcript_sentences']) }}
 {%- endmacro %}
-
-{# The source's database or schema when its var is not a plain name -> the var. #}
-{% macro gong_invalid_source_names() -%}
-  {{ return({'gong_database_var_is_not_a_plain_name': 'gong_database', 'gong_schema_var_is_not_a_plain_name': 'gong_schema'}) }}
-{%- endmacro %}

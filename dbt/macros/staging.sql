@@ -13,19 +13,12 @@
   A tenant may load only some Gong resources, and dlt never creates a table (or a column) for
   which it saw no data. So a raw table that does not exist reads as an empty, correctly typed
   relation and a missing column reads as a typed NULL. Tables in var gong__required_tables
-  (calls, parties) must exist: their absence almost always means gong_schema is wrong. A
-  gong_schema or gong_database var that is not a plain name stops the build before any SQL.
+  (calls, parties) must exist: their absence almost always means gong_schema is wrong.
 #}
 {% macro gong_staging_select(table_name, columns) -%}
   {%- set src = source('gong', table_name) -%}
   {%- set existing = {} -%}
   {%- set found = [] -%}
-  {%- set invalid = gong_invalid_source_names() -%}
-  {%- for name in [src.database, src.schema] if name in invalid -%}
-    {{ exceptions.raise_compiler_error(
-        "dbt var " ~ invalid[name] ~ " must be a plain name (letters, digits, _): got '"
-        ~ var(invalid[name]) ~ "'") }}
-  {%- endfor -%}
   {%- if execute -%}
     {%- set relation = adapter.get_relation(database=src.database, schema=src.schema, identifier=src.identifier) -%}
     {%- if relation is not none -%}

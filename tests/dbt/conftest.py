@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from pipelines.dbt_runner import DbtResult, run_dbt
+from pipelines.dbt_runner import DbtResult, marts_schema, run_dbt, staging_schema
 from tests.dbt import raw_fixture
 
 Query = Callable[[str], list[dict[str, Any]]]
@@ -39,12 +39,11 @@ class Warehouse:
 
     @property
     def analytics_schema(self) -> str:
-        """Where the marts land: the raw schema's name + '_analytics'."""
-        return f"{self.raw_schema}_analytics"
+        return marts_schema(self.raw_schema)
 
     @property
     def staging_schema(self) -> str:
-        return f"{self.raw_schema}_analytics_staging"
+        return staging_schema(self.raw_schema)
 
     def mart(self, name: str) -> list[dict[str, Any]]:
         return self.query(f"select * from {self.analytics_schema}.{name}")
@@ -157,7 +156,7 @@ def pg_connect() -> Any:
 
 def dbt_schemas(raw_schema: str) -> tuple[str, ...]:
     """Every schema a build over `raw_schema` writes, and the raw schema itself."""
-    return (f"{raw_schema}_analytics", f"{raw_schema}_analytics_staging", raw_schema)
+    return (marts_schema(raw_schema), staging_schema(raw_schema), raw_schema)
 
 
 def pg_drop_schemas(*schemas: str) -> None:

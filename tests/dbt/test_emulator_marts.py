@@ -12,6 +12,7 @@ import psycopg2
 import pytest
 from psycopg2.extras import RealDictCursor
 
+from pipelines.dbt_runner import marts_schema, staging_schema
 from tests.dbt import expected as exp
 from tests.dbt import raw_fixture
 from tests.dbt.test_marts import assert_mart_equals
@@ -87,7 +88,7 @@ def test_emulated_company_marts_equal_python(kind: str, tmp_path, monkeypatch) -
 
     spec = small_spec(n_calls=60)
     with emulator(spec) as emu, warehouse(kind, tmp_path, monkeypatch) as target:
-        analytics = f"{target.dataset}_analytics"  # the marts of a dataset land beside it
+        analytics = marts_schema(target.dataset)  # the marts of a dataset land beside it
         try:
             summary = target.load(emu, spec.start, run_dbt=True)
             assert summary.dbt and "ok" in summary.dbt, summary.dbt
@@ -116,6 +117,6 @@ def test_emulated_company_marts_equal_python(kind: str, tmp_path, monkeypatch) -
         finally:
             if kind == "postgres":
                 with closing(psycopg2.connect(POSTGRES_URL)) as conn, conn.cursor() as cur:
-                    for schema in (analytics, f"{analytics}_staging"):
+                    for schema in (analytics, staging_schema(target.dataset)):
                         cur.execute(f"drop schema if exists {schema} cascade")
                     conn.commit()

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from pipelines.dbt_runner import DbtResult, run_dbt
+from pipelines.dbt_runner import DbtResult, marts_schema, run_dbt, staging_schema
 from tests.dbt import expected as exp
 from tests.dbt import raw_fixture
 from tests.dbt.conftest import (
@@ -120,7 +120,7 @@ def test_hourly_run_rebuilds_only_changed_calls_and_equals_a_full_rebuild(backen
         return result
 
     def schema_of(model: str) -> str:
-        return f"{raw_schema}_analytics" if model.startswith("gong__") else f"{raw_schema}_analytics_staging"
+        return marts_schema(raw_schema) if model.startswith("gong__") else staging_schema(raw_schema)
 
     try:
         load(first)

@@ -14,7 +14,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from pipelines.dbt_runner import PROJECT_DIR, DbtResult, run_dbt
+from pipelines.dbt_runner import PROJECT_DIR, DbtResult, marts_schema, run_dbt, staging_schema
 from tests.dbt import expected as exp
 from tests.dbt import raw_fixture
 from tests.dbt.conftest import duckdb_query
@@ -54,7 +54,7 @@ def test_consumer_project_installs_the_package_and_builds(tmp_path: Path) -> Non
     dbt("deps")
     build = dbt("build")
     assert not {"error", "fail", "warn", "skipped"} & set(build.counts), build.counts
-    marts = f"{consumer_schema}_analytics"
+    marts = marts_schema(consumer_schema)  # the consumer's target schema + the package's suffix
     assert_mart_equals(
         query(f"select * from {marts}.gong__call_accounts"),
         exp.call_accounts(raw, internal=INTERNAL_DOMAINS),
@@ -66,7 +66,7 @@ def test_consumer_project_installs_the_package_and_builds(tmp_path: Path) -> Non
         f"('stg_gong__calls', 'gong__accounts') and table_schema like '{consumer_schema}%'"
     )
     assert {(r["table_schema"], r["table_name"]) for r in landed} == {
-        (f"{consumer_schema}_analytics_staging", "stg_gong__calls"),
+        (staging_schema(consumer_schema), "stg_gong__calls"),
         (marts, "gong__accounts"),
     }
     _check_manifest(project / "target")
