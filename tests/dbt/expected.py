@@ -428,7 +428,9 @@ def _crm_account(
     }
 
 
-def _crm_accounts_by_website(calls: Iterable[Row], crm_by_call: Mapping[str, Row | None]) -> dict[str, Row]:
+def _crm_accounts_by_website(
+    calls: Iterable[Mapping[str, Any]], crm_by_call: Mapping[str, Row | None]
+) -> dict[str, Row]:
     """Website domain -> the CRM Account on most calls with it (ties: smallest id), latest name."""
     with_crm = [(call, crm) for call in calls if (crm := crm_by_call.get(call["call_id"])) is not None]
     latest: dict[str, tuple[Any, Row]] = {}

@@ -4,7 +4,7 @@ that landed. Runs on DuckDB and, when reachable, on Postgres."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import closing
 from typing import Any
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.slow
 
 def _check_marts(raw: dict[str, list[dict[str, Any]]], mart: Callable[[str], list[dict[str, Any]]]) -> None:
     accounts = exp.accounts(raw)
-    checks: list[tuple[str, dict, Callable[[dict[str, Any]], Any], list[str] | None]] = [
+    checks: list[tuple[str, dict, Callable[[Mapping[str, Any]], Any], list[str] | None]] = [
         ("gong__call_talk_time", exp.call_talk_time(raw), lambda r: r["call_id"], None),
         (
             "gong__call_speaker_talk_time",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +67,11 @@ def _second_load(raw: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[st
         rows += [{**row, "call_id": "c-new"} for row in rows if row["call_id"] == "c-freemail"]
         rows[:] = [row for row in rows if row["call_id"] != DELETED]
     return raw
+
+
+def _key_of(model: str) -> Callable[[Mapping[str, Any]], Hashable]:
+    columns = INCREMENTAL[model]
+    return lambda row: row[columns[0]] if len(columns) == 1 else tuple(row[c] for c in columns)
 
 
 def _invocation_id(target_path: Path) -> str:
@@ -149,19 +154,14 @@ def test_hourly_run_rebuilds_only_changed_calls_and_equals_a_full_rebuild(backen
         )
         assert "c-umbrella" not in {r["call_id"] for r in transcripts}  # its transcript is gone
 
-        marts = {
+        marts: dict[str, Mapping[Any, dict[str, Any]]] = {
             "gong__call_talk_time": exp.call_talk_time(second),
             "gong__call_speaker_talk_time": exp.call_speaker_talk_time(second),
             "gong__call_tracker_occurrences": exp.call_tracker_occurrences(second),
             "gong__call_transcripts": exp.call_transcripts(second),
         }
         for model, want in marts.items():
-            key = INCREMENTAL[model]
-            assert_mart_equals(
-                query(f"select * from {schema_of(model)}.{model}"),
-                want,
-                lambda r, key=key: r[key[0]] if len(key) == 1 else tuple(r[k] for k in key),
-            )
+            assert_mart_equals(query(f"select * from {schema_of(model)}.{model}"), want, _key_of(model))
 
         if backend == "duckdb":  # one backend is enough for the direct comparison (one more build)
             incremental = _snapshot(query, schema_of)

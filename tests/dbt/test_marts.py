@@ -37,7 +37,7 @@ def _same(a: Any, b: Any) -> bool:
 
 def assert_mart_equals(
     actual_rows: Iterable[Mapping[str, Any]],
-    expected: Mapping[Hashable, Mapping[str, Any]],
+    expected: Mapping[Any, Mapping[str, Any]],
     key: Callable[[Mapping[str, Any]], Hashable],
     columns: Iterable[str] | None = None,
 ) -> None:
