@@ -11,26 +11,81 @@ runner is deliberately not used (its DuckDB profile downloads the httpfs extensi
 
 The DuckDB file must not be open for writing in another process while dbt runs (DuckDB allows a
 single writer): run dbt after the dlt pipeline has finished its load.
+
+Schemas: the raw schema is the dlt dataset name as dlt normalizes it (`dataset_schema`: adv-Prod
+-> adv_prod), and dbt writes beside it: marts to `<raw schema>_analytics` (`marts_schema`),
+everything else to `<raw schema>_analytics_staging`, so two datasets never share their marts.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from itertools import takewhile
 from pathlib import Path
 from typing import Any
+
+import yaml
+from dlt.common.schema import Schema
+
+from gong_source.errors import GongConfigError
 
 from .dbt_project import dbt_project_dir
 
 TARGETS = ("duckdb", "postgres")
+# What a dataset name may be made of before dlt normalizes it; quotes, semicolons and the like are
+# refused, not rewritten. Postgres keeps 63 bytes of a name, and dbt adds the longest suffix.
+_DATASET_NAME = re.compile(r"[A-Za-z0-9_. -]+")
+_NAME_BYTES = 63
+
+
+@cache
+def _schema_suffixes() -> tuple[str, str]:
+    """The +schema of the marts and of everything else, as dbt/dbt_project.yml sets them."""
+    models = yaml.safe_load((dbt_project_dir() / "dbt_project.yml").read_text())["models"]["gong"]
+    return models["marts"]["+schema"], models["+schema"]
+
+
+def dataset_schema(dataset_name: str) -> str:
+    """The schema dlt loads the dataset into, by dlt's own naming convention: adv-Prod -> adv_prod.
+
+    Raises GongConfigError for a name with other characters than letters, digits, '_', '-', '.'
+    and spaces, or too long for the schemas dbt derives from it."""
+    if not _DATASET_NAME.fullmatch(dataset_name or ""):
+        raise GongConfigError(
+            f"dataset name {dataset_name!r} may only have letters, digits, '_', '-', '.' and spaces, "
+            "e.g. gong or acme_prod"
+        )
+    schema = Schema("gong").naming.normalize_table_identifier(dataset_name)
+    longest = max(len(suffix) for suffix in _schema_suffixes()) + 1
+    if len(schema.encode()) + longest > _NAME_BYTES:
+        raise GongConfigError(
+            f"dataset name {dataset_name!r} is too long: at most {_NAME_BYTES - longest} characters"
+        )
+    return schema
+
+
+def marts_schema(dataset_name: str) -> str:
+    """Where the marts of a dataset land: dataset gong -> gong_analytics, acme -> acme_analytics."""
+    return f"{dataset_schema(dataset_name)}_{_schema_suffixes()[0]}"
+
+
+def staging_schema(dataset_name: str) -> str:
+    """Where staging, intermediate models and seeds of a dataset land."""
+    return f"{dataset_schema(dataset_name)}_{_schema_suffixes()[1]}"
+
 
 _FAILED_STATUSES = ("error", "fail", "runtime error")
+_NO_TARGET_PATH = ("deps",)  # dbt commands without a --target-path option
+_LOG_LINE = re.compile(r"\d\d:\d\d:\d\d\s")  # a timestamped line of dbt's output
 
 
 @dataclass(frozen=True)
@@ -81,26 +136,29 @@ def run_dbt(
 
     command      dbt sub-command and its own arguments, e.g. ``("build",)`` or ``("run", "-s", "marts")``
     target       output of dbt/profiles.yml: ``duckdb`` or ``postgres``
-    raw_schema   the schema dlt loaded (the dataset name); passed as the dbt var gong_raw_schema
-    env          extra environment for dbt (GONG_DUCKDB_PATH, GONG_DBT_SCHEMA, GONG_PG_* ...),
-                 layered over the current environment
+    raw_schema   the dlt dataset name, normalized as dlt does (`dataset_schema`) and passed as
+                 the dbt var gong_schema, which also names the marts' schema (`marts_schema`);
+                 GongConfigError, before dbt starts, when it is not a usable name
+    env          extra environment for dbt (GONG_DUCKDB_PATH, GONG_PG_* ...), layered over the
+                 current environment
     target_path / log_path   where dbt writes artifacts and logs (default dbt/target, dbt/logs)
     dbt_vars     further dbt vars, e.g. {"gong__internal_domains": ["acme.com"]}
     """
     if not command:
         raise ValueError("run_dbt: command is empty; pass e.g. ('build',)")
+    schema = dataset_schema(raw_schema)
     project_dir = Path(project_dir or dbt_project_dir()).resolve()
     profiles_dir = Path(profiles_dir).resolve() if profiles_dir else project_dir
     target_path = Path(target_path).resolve() if target_path else project_dir / "target"
     log_path = Path(log_path).resolve() if log_path else project_dir / "logs"
-    variables = {"gong_raw_schema": raw_schema, **(dbt_vars or {})}
+    variables = {"gong_schema": schema, **(dbt_vars or {})}
 
     args = [
         *command,
         "--project-dir", str(project_dir),
         "--profiles-dir", str(profiles_dir),
         "--target", target,
-        "--target-path", str(target_path),
+        *(() if command[0] in _NO_TARGET_PATH else ("--target-path", str(target_path))),
         "--log-path", str(log_path),
         "--vars", json.dumps(variables),
         *extra_args,
@@ -173,12 +231,15 @@ def _failure_line(problems: list[dict[str, Any]], output: str, returncode: int) 
             extra = sum(1 for p in problems if p["status"] in _FAILED_STATUSES) - 1
             more = f" (+{extra} more)" if extra > 0 else ""
             return f"{problem['unique_id']} {problem['status']}: {problem['message']}{more}"
-    # Nothing ran (parse/compile/connection error): the first error line dbt printed.
+    # Nothing ran (parse/compile/connection error): the first error dbt printed, with the lines
+    # that explain it ("Encountered an error:" is followed by untimestamped detail lines).
     lines = [ln.strip() for ln in output.splitlines() if ln.strip()]
     for i, line in enumerate(lines):
         if "error" in line.lower() and not line.lower().startswith("done."):
-            detail = lines[i + 1] if i + 1 < len(lines) and line.rstrip().endswith(":") else ""
-            return _one_line(f"{line} {detail}".strip())
+            detail = []
+            if line.endswith(":"):
+                detail = list(takewhile(lambda ln: not _LOG_LINE.match(ln), lines[i + 1 : i + 6]))
+            return _one_line(" ".join([line, *detail]))
     return f"dbt exited with code {returncode}" + (f": {_one_line(lines[-1])}" if lines else "")
 
 
@@ -198,7 +259,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "dbt_args", nargs=argparse.REMAINDER, help="dbt command and arguments (default: build)"
     )
     ns = parser.parse_args(argv)
-    result = run_dbt(tuple(ns.dbt_args) or ("build",), target=ns.target, raw_schema=ns.raw_schema)
+    try:
+        result = run_dbt(tuple(ns.dbt_args) or ("build",), target=ns.target, raw_schema=ns.raw_schema)
+    except GongConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(result.summary())
     if not result.success:
         print(result.log_tail, file=sys.stderr)

@@ -17,6 +17,7 @@ from gong_emulator import Company, CompanySpec, GongEmulator
 from gong_source import GongConfig
 from gong_source.errors import GongConfigError
 
+from .dbt_runner import marts_schema
 from .report import write_warehouse_report
 from .runner import Progress, RunOptions, run
 
@@ -94,6 +95,7 @@ def _made_by_demo(path: Path) -> bool:
 
 
 def _print_what_landed(path: Path, dataset: str) -> None:
+    marts = marts_schema(dataset)
     with duckdb.connect(str(path), read_only=True) as con:
         tables = con.execute(
             "select table_name from information_schema.tables where table_schema = ? "
@@ -106,10 +108,10 @@ def _print_what_landed(path: Path, dataset: str) -> None:
             print(f"  {table:<28} {count:>9,}")
         top = con.execute(
             "select account_name, calls, round(external_talk_minutes, 1), round(avg_talk_ratio, 2) "
-            "from gong_analytics.gong__accounts order by external_talk_minutes desc nulls last limit 5"
+            f"from {marts}.gong__accounts order by external_talk_minutes desc nulls last limit 5"
         ).fetchall()
-    print("\nTop accounts by external talk time (gong_analytics.gong__accounts):")
+    print(f"\nTop accounts by external talk time ({marts}.gong__accounts):")
     print(f"  {'account':<28} {'calls':>6} {'ext. talk min':>14} {'talk ratio':>11}")
     for name, n_calls, minutes, ratio in top:
         print(f"  {name!s:<28} {n_calls:>6} {minutes!s:>14} {ratio!s:>11}")
-    print(f"\nExplore: duckdb {path}  (schemas {dataset} and gong_analytics)")
+    print(f"\nExplore: duckdb {path}  (schemas {dataset} and {marts})")

@@ -12,7 +12,6 @@ SQL that DuckDB and PostgreSQL both run, over any DB-API connection.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,13 +24,15 @@ import duckdb
 
 from gong_source.errors import GongConfigError
 
+from .dbt_runner import marts_schema
 from .runner import RunOptions, make_pipeline
 
 DEFAULT_WEEKS = 12
 DEFAULT_REPORT_PATH = "gong_report.html"
 
 # dbt models the report reads, by the name the queries use. Trackers and call outcomes have no mart
-# yet, so they come from dbt's staging models (built by the same `dbt build`, in the same schema).
+# yet, so they come from dbt's staging models (built by the same `dbt build`, in the marts schema's
+# `_staging` sibling).
 RELATIONS = {
     "calls": "gong__call_talk_time",
     "rep_weeks": "gong__rep_weekly_talk_time",
@@ -197,8 +198,13 @@ class ReportSummary:
 
 
 def analytics_schema(dataset: str) -> str:
-    """Where dbt builds the models: GONG_DBT_SCHEMA (see dbt/profiles.yml), else `<dataset>_analytics`."""
-    return os.environ.get("GONG_DBT_SCHEMA") or f"{dataset}_analytics"
+    """Where dbt builds the marts of `dataset` (`<dataset>_analytics`, normalized the dlt way)."""
+    return marts_schema(dataset)
+
+
+def _schema_of(table: str, schema: str) -> str:
+    """Staging models live beside the marts, in `<marts schema>_staging`."""
+    return f"{schema}_staging" if table.startswith("stg_") else schema
 
 
 def report_data(connection: Connection, schema: str, weeks: int = DEFAULT_WEEKS) -> ReportData:
@@ -208,7 +214,7 @@ def report_data(connection: Connection, schema: str, weeks: int = DEFAULT_WEEKS)
     if weeks < 1:
         raise GongConfigError(f"report --weeks must be at least 1, got {weeks}")
     _check_relations(connection, schema)
-    names = {key: f"{schema}.{table}" for key, table in RELATIONS.items()}
+    names = {key: f"{_schema_of(table, schema)}.{table}" for key, table in RELATIONS.items()}
     (period,) = _fetch(connection, PERIOD_QUERY.format(**names))
     first_week, last_week = _as_date(period["first_week"]), _as_date(period["last_week"])
     period_start = (
@@ -258,13 +264,15 @@ def write_warehouse_report(options: RunOptions, out: str, weeks: int = DEFAULT_W
 
 
 def _check_relations(connection: Connection, schema: str) -> None:
+    schemas = ", ".join(f"'{name}'" for name in (schema, f"{schema}_staging"))
     present = {
-        str(row["table_name"]).lower()
+        (str(row["table_schema"]), str(row["table_name"]).lower())
         for row in _fetch(
-            connection, f"select table_name from information_schema.tables where table_schema = '{schema}'"
+            connection,
+            f"select table_schema, table_name from information_schema.tables where table_schema in ({schemas})",
         )
     }
-    missing = [table for table in RELATIONS.values() if table not in present]
+    missing = [table for table in RELATIONS.values() if (_schema_of(table, schema), table) not in present]
     if missing:
         raise GongConfigError(
             f"report: {schema} has no {', '.join(missing)}: build the dbt models first "

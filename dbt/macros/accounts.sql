@@ -18,7 +18,7 @@
 {% macro gong_strip_tld(domain) -%}
   case
   {%- for tld in gong_account_tlds() %}
-    when {{ dbt.right(domain, tld | length) }} = '{{ tld }}'
+    when {{ dbt.right(domain, tld | length) }} = {{ gong_string_literal(tld) }}
       then substr({{ domain }}, 1, {{ dbt.length(domain) }} - {{ tld | length }})
   {%- endfor %}
     else {{ domain }}

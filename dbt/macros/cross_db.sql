@@ -118,3 +118,15 @@
     else 'Unknown'
   end
 {%- endmacro %}
+
+
+{#
+  A text value (from a var) as a SQL string literal: single quotes doubled; on Snowflake and
+  BigQuery, whose literals take backslash escapes, backslashes doubled too.
+#}
+{% macro gong_string_literal(value) -%}
+  {{ return(adapter.dispatch('gong_string_literal', 'gong')(value | string)) }}
+{%- endmacro %}
+{% macro default__gong_string_literal(value) -%}'{{ value | replace("'", "''") }}'{%- endmacro %}
+{% macro snowflake__gong_string_literal(value) -%}'{{ value | replace("\\", "\\\\") | replace("'", "''") }}'{%- endmacro %}
+{% macro bigquery__gong_string_literal(value) -%}'{{ value | replace("\\", "\\\\") | replace("'", "\\'") }}'{%- endmacro %}

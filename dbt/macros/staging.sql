@@ -13,7 +13,7 @@
   A tenant may load only some Gong resources, and dlt never creates a table (or a column) for
   which it saw no data. So a raw table that does not exist reads as an empty, correctly typed
   relation and a missing column reads as a typed NULL. Tables in var gong__required_tables
-  (calls, parties) must exist: their absence almost always means gong_raw_schema is wrong.
+  (calls, parties) must exist: their absence almost always means gong_schema is wrong.
 #}
 {% macro gong_staging_select(table_name, columns) -%}
   {%- set src = source('gong', table_name) -%}
@@ -28,8 +28,8 @@
       {%- endfor -%}
     {%- elif table_name in var('gong__required_tables', ['calls', 'parties']) -%}
       {{ exceptions.raise_compiler_error(
-          "Raw table " ~ src ~ " not found: set the dbt var gong_raw_schema to the dlt dataset name "
-          ~ "(now '" ~ var('gong_raw_schema', 'gong') ~ "') and load the '" ~ table_name ~ "' resource first") }}
+          "Raw table " ~ src ~ " not found: set the dbt var gong_schema to the dlt dataset name "
+          ~ "(now '" ~ src.schema ~ "') and load the '" ~ table_name ~ "' resource first") }}
     {%- endif -%}
   {%- endif -%}
 select

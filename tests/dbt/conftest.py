@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from pipelines.dbt_runner import DbtResult, run_dbt
+from pipelines.dbt_runner import DbtResult, marts_schema, run_dbt, staging_schema
 from tests.dbt import raw_fixture
 
 Query = Callable[[str], list[dict[str, Any]]]
@@ -32,10 +32,18 @@ Json = dict[str, Any]
 @dataclass
 class Warehouse:
     backend: str
-    analytics_schema: str
+    raw_schema: str
     build: DbtResult
     query: Query
     read_raw: Callable[[], dict[str, list[dict[str, Any]]]]
+
+    @property
+    def analytics_schema(self) -> str:
+        return marts_schema(self.raw_schema)
+
+    @property
+    def staging_schema(self) -> str:
+        return staging_schema(self.raw_schema)
 
     def mart(self, name: str) -> list[dict[str, Any]]:
         return self.query(f"select * from {self.analytics_schema}.{name}")
@@ -146,6 +154,11 @@ def pg_connect() -> Any:
         pytest.skip(reason)
 
 
+def dbt_schemas(raw_schema: str) -> tuple[str, ...]:
+    """Every schema a build over `raw_schema` writes, and the raw schema itself."""
+    return (marts_schema(raw_schema), staging_schema(raw_schema), raw_schema)
+
+
 def pg_drop_schemas(*schemas: str) -> None:
     conn = pg_connect()
     try:
@@ -194,7 +207,7 @@ def duckdb_warehouse(shared, raw_rows) -> Iterator[Warehouse]:
             ("build",),
             target="duckdb",
             raw_schema="gong",
-            env={"GONG_DUCKDB_PATH": db_path, "GONG_DBT_SCHEMA": "gong_analytics"},
+            env={"GONG_DUCKDB_PATH": db_path},
             target_path=work / "target",
             log_path=work / "logs",
             timeout=300,
@@ -205,7 +218,7 @@ def duckdb_warehouse(shared, raw_rows) -> Iterator[Warehouse]:
         db_path = built["db_path"]
         yield Warehouse(
             "duckdb",
-            "gong_analytics",
+            "gong",
             _result(built["build"]),
             duckdb_query(db_path),
             lambda: raw_fixture.read_duckdb(db_path, "gong"),
@@ -217,28 +230,27 @@ def postgres_warehouse(shared, raw_rows) -> Iterator[Warehouse]:
     conn = pg_connect()
 
     def create(work: Path) -> Json:
-        suffix = uuid.uuid4().hex[:10]
-        raw_schema, analytics_schema = f"gong_raw_{suffix}", f"gong_analytics_{suffix}"
+        raw_schema = f"gong_{uuid.uuid4().hex[:10]}"
         raw_fixture.write_postgres(conn, raw_schema, raw_rows)
         result = run_dbt(
             ("build",),
             target="postgres",
             raw_schema=raw_schema,
-            env={**pg_env(pg_settings()), "GONG_DBT_SCHEMA": analytics_schema},
+            env=pg_env(pg_settings()),
             target_path=work / "target",
             log_path=work / "logs",
             timeout=300,
         )
-        return {"raw": raw_schema, "analytics": analytics_schema, "build": _result_json(result)}
+        return {"raw": raw_schema, "build": _result_json(result)}
 
     def destroy(value: Json) -> None:
-        pg_drop_schemas(value["analytics"], value["raw"])
+        pg_drop_schemas(*dbt_schemas(value["raw"]))
 
     try:
         with shared("dbt_postgres", create, destroy) as built:
             yield Warehouse(
                 "postgres",
-                built["analytics"],
+                built["raw"],
                 _result(built["build"]),
                 pg_query(conn),
                 lambda: raw_fixture.read_postgres(conn, built["raw"]),

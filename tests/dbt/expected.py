@@ -211,7 +211,6 @@ def call_speaker_talk_time(raw: Raw) -> dict[tuple[str, str], Row]:
     gong_talk: dict[tuple[str, str], float] = defaultdict(float)
     for cs in _rows(raw, "call_speakers"):
         gong_talk[(cs["call_id"], cs["party_id"])] += cs["talk_time_seconds"]
-    accounts = call_accounts(raw)
 
     # per (call, participant_key): its sentences and its monologues
     mine_by_key: dict[tuple[str, str], list[Mapping[str, Any]]] = defaultdict(list)
@@ -235,7 +234,6 @@ def call_speaker_talk_time(raw: Raw) -> dict[tuple[str, str], Row]:
         total = totals.get(call_id, 0.0)
         out[(call_id, key)] = {
             **part,
-            "account_id": accounts[call_id]["account_id"] if part["affiliation"] == "External" else None,
             # Gong reports company users only: 0 for one it did not list, None for anyone else.
             "gong_talk_seconds": gong_talk[(call_id, part["party_id"])]
             if (call_id, part["party_id"]) in gong_talk
@@ -430,7 +428,9 @@ def _crm_account(
     }
 
 
-def _crm_accounts_by_website(calls: Iterable[Row], crm_by_call: Mapping[str, Row | None]) -> dict[str, Row]:
+def _crm_accounts_by_website(
+    calls: Iterable[Mapping[str, Any]], crm_by_call: Mapping[str, Row | None]
+) -> dict[str, Row]:
     """Website domain -> the CRM Account on most calls with it (ties: smallest id), latest name."""
     with_crm = [(call, crm) for call in calls if (crm := crm_by_call.get(call["call_id"])) is not None]
     latest: dict[str, tuple[Any, Row]] = {}

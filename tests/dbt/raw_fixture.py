@@ -32,8 +32,10 @@ transcript speaker id and by the party's user id (7.20) [c-globex-1, c-tie].
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from pipelines.dbt_schema import dbt_type, raw_tables
@@ -570,14 +572,27 @@ def _ddl(table: str, engine: str, schema: str) -> str:
     cols += [f"_dlt_load_id {types['string']} NOT NULL", f"_dlt_id {types['string']} NOT NULL"]
     if table not in REPLACE_TABLES:
         cols.append(f"_deleted {types['boolean']}")
-    return f"CREATE TABLE {schema}.{table} ({', '.join(cols)})"
+    return f"CREATE TABLE IF NOT EXISTS {schema}.{table} ({', '.join(cols)})"
 
 
-def _values(table: str, rows: Iterable[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+@dataclass(frozen=True)
+class LoadIds:
+    """The _dlt_load_id of each row: `calls` maps a call id to the load that last merged the call
+    (else `default`); the replace tables (users, workspaces) carry `snapshot`, the newest load."""
+
+    calls: Mapping[str, str] = field(default_factory=dict)
+    snapshot: str = LOAD_ID
+    default: str = LOAD_ID
+
+    def of(self, table: str, row: Mapping[str, Any]) -> str:
+        return self.snapshot if table in REPLACE_TABLES else self.calls.get(row["call_id"], self.default)
+
+
+def _values(table: str, rows: Iterable[Mapping[str, Any]], load_ids: LoadIds) -> list[tuple[Any, ...]]:
     names = [name for name, _ in TABLES[table]]
     out = []
     for i, row in enumerate(rows):
-        values = [row.get(name) for name in names] + [LOAD_ID, f"{table}-{i}"]
+        values = [row.get(name) for name in names] + [load_ids.of(table, row), f"{table}-{i}"]
         if table not in REPLACE_TABLES:
             values.append(None)
         out.append(tuple(values))
@@ -589,8 +604,11 @@ def _columns(table: str) -> list[str]:
     return cols + ([] if table in REPLACE_TABLES else ["_deleted"])
 
 
-def write_duckdb(path: str, schema: str, rows: Rows, omit: Sequence[str] = OMITTED_TABLES) -> None:
-    """Create `schema` in the DuckDB file at `path` and load `rows` into it (tables in `omit` skipped)."""
+def write_duckdb(
+    path: str, schema: str, rows: Rows, omit: Sequence[str] = OMITTED_TABLES, load_ids: LoadIds = LoadIds()
+) -> None:
+    """Load `rows` into `schema` of the DuckDB file at `path`, replacing what its tables held (tables
+    in `omit` are not created); views on the tables survive, as they do a dlt load."""
     import duckdb
 
     con = duckdb.connect(path)
@@ -599,9 +617,9 @@ def write_duckdb(path: str, schema: str, rows: Rows, omit: Sequence[str] = OMITT
         for table in TABLES:
             if table in omit:
                 continue
-            con.execute(f"DROP TABLE IF EXISTS {schema}.{table}")
             con.execute(_ddl(table, "duckdb", schema))
-            values = _values(table, rows.get(table, []))
+            con.execute(f"DELETE FROM {schema}.{table}")
+            values = _values(table, rows.get(table, []), load_ids)
             if values:
                 marks = ", ".join("?" for _ in _columns(table))
                 con.executemany(f"INSERT INTO {schema}.{table} VALUES ({marks})", values)
@@ -609,8 +627,10 @@ def write_duckdb(path: str, schema: str, rows: Rows, omit: Sequence[str] = OMITT
         con.close()
 
 
-def write_postgres(conn: Any, schema: str, rows: Rows, omit: Sequence[str] = OMITTED_TABLES) -> None:
-    """Create `schema` through the psycopg2 connection `conn` and load `rows` into it."""
+def write_postgres(
+    conn: Any, schema: str, rows: Rows, omit: Sequence[str] = OMITTED_TABLES, load_ids: LoadIds = LoadIds()
+) -> None:
+    """Load `rows` into `schema` through the psycopg2 connection `conn`, like write_duckdb."""
     from psycopg2.extras import execute_values
 
     with conn.cursor() as cur:
@@ -618,9 +638,9 @@ def write_postgres(conn: Any, schema: str, rows: Rows, omit: Sequence[str] = OMI
         for table in TABLES:
             if table in omit:
                 continue
-            cur.execute(f"DROP TABLE IF EXISTS {schema}.{table}")
             cur.execute(_ddl(table, "postgres", schema))
-            values = _values(table, rows.get(table, []))
+            cur.execute(f"DELETE FROM {schema}.{table}")
+            values = _values(table, rows.get(table, []), load_ids)
             if values:
                 execute_values(cur, f"INSERT INTO {schema}.{table} VALUES %s", values)
     conn.commit()
@@ -677,3 +697,17 @@ def read_postgres(conn: Any, schema: str) -> Rows:
             out[table] = _complete(table, [dict(r) for r in cur.fetchall()])
     conn.rollback()
     return out
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """`python -m tests.dbt.raw_fixture raw.duckdb [--schema gong]`: the raw fixture in a DuckDB file,
+    e.g. for dbt/integration_tests."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("path", help="DuckDB file to create or overwrite the schema in")
+    parser.add_argument("--schema", default="gong", help="raw schema (the dlt dataset name)")
+    args = parser.parse_args(argv)
+    write_duckdb(args.path, args.schema, build_raw_rows())
+
+
+if __name__ == "__main__":
+    main()

@@ -16,14 +16,19 @@ from pipelines import dbt_schema
 from pipelines.dbt_runner import PROJECT_DIR
 
 
+def _copy_project(project: Path) -> None:
+    for folder in ("models", "macros"):
+        shutil.copytree(PROJECT_DIR / folder, project / folder)
+    shutil.copy(PROJECT_DIR / "dbt_project.yml", project / "dbt_project.yml")
+
+
 def test_checked_in_files_are_what_the_generator_writes() -> None:
     assert dbt_schema.drift() == [], "run `python -m pipelines.dbt_schema` and commit the result"
 
 
 def test_check_mode_names_a_drifted_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project = tmp_path / "dbt"
-    shutil.copytree(PROJECT_DIR / "models", project / "models")
-    shutil.copy(PROJECT_DIR / "dbt_project.yml", project / "dbt_project.yml")
+    _copy_project(project)
     calls = project / "models" / "staging" / "stg_gong__calls.sql"
     calls.write_text(
         calls.read_text().replace("('duration_seconds', 'bigint')", "('duration_seconds', 'double')")
@@ -40,8 +45,7 @@ def test_check_mode_names_a_drifted_file(tmp_path: Path, capsys: pytest.CaptureF
 
 def test_a_table_added_to_tables_py_needs_only_the_command(tmp_path: Path, monkeypatch) -> None:
     project = tmp_path / "dbt"
-    shutil.copytree(PROJECT_DIR / "models", project / "models")
-    shutil.copy(PROJECT_DIR / "dbt_project.yml", project / "dbt_project.yml")
+    _copy_project(project)
     widgets = Table("call_widgets", ("call_id", "widget_index"), (
         ("call_id", pa.string()), ("widget_index", pa.int64()), ("owner_email_address", pa.string()),
     ))  # fmt: skip
@@ -70,7 +74,7 @@ def test_sources_list_every_column_of_tables_py_with_its_type() -> None:
     columns = _source_columns()
     assert list(columns) == [t.name for t in dbt_schema.raw_tables()]
     for table in dbt_schema.raw_tables():
-        assert [c for c in columns[table.name]] == table.column_names, table.name
+        assert list(columns[table.name]) == [*table.column_names, "_dlt_load_id"], table.name
     assert columns["calls"]["duration_seconds"]["data_type"] == "bigint"  # as tables.py says
     assert dict(tables.CALLS.columns)["duration_seconds"] == pa.int64()
 
@@ -92,3 +96,14 @@ def test_pii_is_tagged_on_names_emails_phones_and_transcript_text() -> None:
         ("transcript_sentences", "text"),
     } <= tagged
     assert ("parties", "email_domain") not in tagged and ("calls", "title") not in tagged
+
+
+def test_every_model_column_with_personal_data_is_tagged_and_only_those() -> None:
+    checked = 0
+    for path in sorted((PROJECT_DIR / "models").rglob("*.yml")):
+        for model in yaml.safe_load(path.read_text()).get("models", []):
+            for column in model.get("columns", []):
+                tagged = bool(column.get("config", {}).get("meta", {}).get("contains_pii"))
+                assert tagged == dbt_schema.is_pii(column["name"]), (path.name, model["name"], column["name"])
+                checked += tagged
+    assert checked >= 10  # names, e-mail addresses, phone numbers, transcript text across the layers

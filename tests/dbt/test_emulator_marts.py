@@ -4,7 +4,7 @@ that landed. Runs on DuckDB and, when reachable, on Postgres."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import closing
 from typing import Any
 
@@ -12,10 +12,11 @@ import psycopg2
 import pytest
 from psycopg2.extras import RealDictCursor
 
+from pipelines.dbt_runner import marts_schema, staging_schema
 from tests.dbt import expected as exp
 from tests.dbt import raw_fixture
 from tests.dbt.test_marts import assert_mart_equals
-from tests.support import POSTGRES_URL, emulator, small_spec, unique_name
+from tests.support import POSTGRES_URL, emulator, small_spec
 from tests.warehouse import warehouse
 
 pytestmark = pytest.mark.slow
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.slow
 
 def _check_marts(raw: dict[str, list[dict[str, Any]]], mart: Callable[[str], list[dict[str, Any]]]) -> None:
     accounts = exp.accounts(raw)
-    checks: list[tuple[str, dict, Callable[[dict[str, Any]], Any], list[str] | None]] = [
+    checks: list[tuple[str, dict, Callable[[Mapping[str, Any]], Any], list[str] | None]] = [
         ("gong__call_talk_time", exp.call_talk_time(raw), lambda r: r["call_id"], None),
         (
             "gong__call_speaker_talk_time",
@@ -85,10 +86,9 @@ def _check_transcript_agrees_with_gong(calls: list[dict[str, Any]]) -> None:
 def test_emulated_company_marts_equal_python(kind: str, tmp_path, monkeypatch) -> None:
     import duckdb
 
-    analytics = unique_name("gong_analytics")
-    monkeypatch.setenv("GONG_DBT_SCHEMA", analytics)
     spec = small_spec(n_calls=60)
     with emulator(spec) as emu, warehouse(kind, tmp_path, monkeypatch) as target:
+        analytics = marts_schema(target.dataset)  # the marts of a dataset land beside it
         try:
             summary = target.load(emu, spec.start, run_dbt=True)
             assert summary.dbt and "ok" in summary.dbt, summary.dbt
@@ -117,5 +117,6 @@ def test_emulated_company_marts_equal_python(kind: str, tmp_path, monkeypatch) -
         finally:
             if kind == "postgres":
                 with closing(psycopg2.connect(POSTGRES_URL)) as conn, conn.cursor() as cur:
-                    cur.execute(f"drop schema if exists {analytics} cascade")
+                    for schema in (analytics, staging_schema(target.dataset)):
+                        cur.execute(f"drop schema if exists {schema} cascade")
                     conn.commit()

@@ -37,7 +37,7 @@ def _same(a: Any, b: Any) -> bool:
 
 def assert_mart_equals(
     actual_rows: Iterable[Mapping[str, Any]],
-    expected: Mapping[Hashable, Mapping[str, Any]],
+    expected: Mapping[Any, Mapping[str, Any]],
     key: Callable[[Mapping[str, Any]], Hashable],
     columns: Iterable[str] | None = None,
 ) -> None:
@@ -269,12 +269,12 @@ def test_transcript_format(warehouse: Warehouse) -> None:
 
 def test_missing_raw_table_reads_as_empty(warehouse: Warehouse) -> None:
     # raw_fixture omits call_highlights: its staging view exists, typed and empty.
-    rows = warehouse.query(f"select * from {warehouse.analytics_schema}.stg_gong__call_highlights")
+    rows = warehouse.query(f"select * from {warehouse.staging_schema}.stg_gong__call_highlights")
     assert rows == []
 
 
 def test_users_setting_columns_are_staged(warehouse: Warehouse) -> None:
-    rows = warehouse.query(f"select * from {warehouse.analytics_schema}.stg_gong__users")
+    rows = warehouse.query(f"select * from {warehouse.staging_schema}.stg_gong__users")
     assert {"setting_web_conferences_recorded", "setting_telephony_calls_imported", "is_active"} <= set(
         rows[0]
     )
@@ -289,14 +289,14 @@ def test_runner_reports_a_wrong_raw_schema_in_one_line(tmp_path) -> None:
         ("run", "--select", "stg_gong__calls"),
         target="duckdb",
         raw_schema="no_such_schema",
-        env={"GONG_DUCKDB_PATH": db_path, "GONG_DBT_SCHEMA": "gong_analytics_scratch"},
+        env={"GONG_DUCKDB_PATH": db_path},
         target_path=tmp_path / "target",
         log_path=tmp_path / "logs",
         timeout=300,
     )
     assert not result.success
     assert result.failure is not None and "\n" not in result.failure
-    assert "gong_raw_schema" in result.failure and "no_such_schema" in result.failure
+    assert "gong_schema" in result.failure and "no_such_schema" in result.failure
 
 
 # ------------------------------------------------------------- the Python side, by hand numbers
@@ -342,11 +342,15 @@ def _readme_queries() -> list[str]:
 
 
 def test_readme_queries_run(warehouse: Warehouse) -> None:
+    def here(sql: str) -> str:
+        sql = sql.replace("gong_analytics_staging.", f"{warehouse.staging_schema}.")
+        return sql.replace("gong_analytics.", f"{warehouse.analytics_schema}.").rstrip().rstrip(";")
+
     queries = _readme_queries()
     assert len(queries) == 3
     for sql in queries:
-        warehouse.query(sql.replace("gong_analytics.", f"{warehouse.analytics_schema}.").rstrip().rstrip(";"))
-    competitor = warehouse.query(queries[2].replace("gong_analytics.", f"{warehouse.analytics_schema}."))
+        warehouse.query(here(sql))
+    competitor = warehouse.query(here(queries[2]))
     assert [r["call_id"] for r in competitor] == ["c-tie"]
 
 

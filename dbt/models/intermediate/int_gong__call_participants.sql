@@ -17,11 +17,6 @@ unmatched_speakers as (
   where not has_party
 ),
 
-users as (
-  select user_id, full_name, email_address
-  from {{ ref('stg_gong__users') }}
-),
-
 participants as (
   select
     call_id,
@@ -74,20 +69,4 @@ participants as (
   from unmatched_speakers
 )
 
-select
-  p.call_id,
-  p.participant_key,
-  p.participant_source,
-  p.party_id,
-  p.speaker_id,
-  p.user_id,
-  p.participant_name,
-  u.full_name as user_full_name,
-  u.email_address as user_email_address,
-  p.email_address,
-  p.email_domain,
-  p.party_title,
-  p.affiliation
-from participants as p
-left join users as u
-  on u.user_id = p.user_id
+select * from participants

@@ -10,7 +10,7 @@ select distinct email_domain, domain_source
 from (
   {%- for domain in configured %}
   select
-    cast('{{ domain | lower | replace("'", "''") }}' as {{ dbt.type_string() }}) as email_domain,
+    cast({{ gong_string_literal(domain | lower) }} as {{ dbt.type_string() }}) as email_domain,
     cast('var' as {{ dbt.type_string() }}) as domain_source
   {%- if not loop.last %}
   union all

@@ -1,18 +1,22 @@
-{{ config(materialized='table') }}
+{{ config(materialized='incremental', incremental_strategy='gong_calls') }}
 -- Transcript sentences in call order, with who spoke (int_gong__speaker_identity) and the flags
--- the talk-time marts add up:
+-- the talk-time marts add up (the text itself stays in staging):
 --   duration_seconds   (end_ms - start_ms) / 1000
 --   is_question        the sentence, trailing spaces trimmed, ends in '?'
 --   is_speaker_switch  the previous sentence of the call (by segment_index, sentence_index)
 --                      has a different speaker id
 --   run_number         1.. numbering of runs of consecutive sentences by one speaker (monologues)
+-- Incremental per call (macros/incremental.sql): a run recomputes only the changed calls.
 with sentences as (
-  select * from {{ ref('stg_gong__transcript_sentences') }}
+  select s.*
+  from {{ ref('stg_gong__transcript_sentences') }} as s
+  where {{ gong_changed_calls_only('s.call_id') }}
 ),
 
 identity as (
-  select call_id, speaker_id, participant_key, affiliation, speaker_name
-  from {{ ref('int_gong__speaker_identity') }}
+  select i.call_id, i.speaker_id, i.participant_key, i.affiliation, i.speaker_name
+  from {{ ref('int_gong__speaker_identity') }} as i
+  where {{ gong_changed_calls_only('i.call_id') }}
 ),
 
 ordered as (
@@ -24,7 +28,6 @@ ordered as (
     s.topic,
     s.start_ms,
     s.end_ms,
-    s.sentence_text,
     i.participant_key,
     i.affiliation,
     i.speaker_name,
@@ -58,25 +61,27 @@ flagged as (
 )
 
 select
-  call_id,
-  segment_index,
-  sentence_index,
-  sentence_number,
-  speaker_id,
-  participant_key,
-  affiliation,
-  speaker_name,
-  topic,
-  start_ms,
-  end_ms,
-  duration_seconds,
-  sentence_text,
-  is_question,
-  is_speaker_switch,
-  starts_run,
-  ends_run,
-  sum(starts_run) over (
-    partition by call_id order by segment_index, sentence_index
+  f.call_id,
+  f.segment_index,
+  f.sentence_index,
+  f.sentence_number,
+  f.speaker_id,
+  f.participant_key,
+  f.affiliation,
+  f.speaker_name,
+  f.topic,
+  f.start_ms,
+  f.end_ms,
+  f.duration_seconds,
+  f.is_question,
+  f.is_speaker_switch,
+  f.starts_run,
+  f.ends_run,
+  sum(f.starts_run) over (
+    partition by f.call_id order by f.segment_index, f.sentence_index
     rows between unbounded preceding and current row
-  ) as run_number
-from flagged
+  ) as run_number,
+  l.call_load_id,
+  {{ gong_invocation_id() }} as dbt_invocation_id
+from flagged as f
+inner join {{ ref('int_gong__call_load_ids') }} as l on l.call_id = f.call_id

@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='gong_calls') }}
 -- One row per call. Two sources of talk time, each used for what it can answer:
 --   transcript_*  every speaker, from transcript sentence durations: the only source of external
 --                 talk, so talk_ratio and the external side are NULL for a call without one;
@@ -5,28 +6,30 @@
 --                 company users there, never external participants) and Gong's own per-call
 --                 interaction stats (Talk Ratio, Longest Monologue, Interactivity, Patience,
 --                 Question Rate), NULL where Gong sent none.
--- Definitions: see _gong__marts.yml.
+-- Definitions: see _gong__marts.yml. Incremental per call (macros/incremental.sql).
 with calls as (
   select
-    call_id,
-    call_title,
-    started_at,
-    duration_seconds,
-    primary_user_id,
-    direction,
-    scope
-  from {{ ref('stg_gong__calls') }}
+    c.call_id,
+    c.call_title,
+    c.started_at,
+    c.duration_seconds,
+    c.primary_user_id,
+    c.direction,
+    c.scope
+  from {{ ref('stg_gong__calls') }} as c
+  where {{ gong_changed_calls_only('c.call_id') }}
 ),
 
 participants as (
   select
-    call_id,
+    p.call_id,
     count(*) as participants,
-    sum(case when affiliation = 'Internal' then 1 else 0 end) as internal_participants,
-    sum(case when affiliation = 'External' then 1 else 0 end) as external_participants
-  from {{ ref('int_gong__call_participants') }}
-  where participant_source = 'party'
-  group by call_id
+    sum(case when p.affiliation = 'Internal' then 1 else 0 end) as internal_participants,
+    sum(case when p.affiliation = 'External' then 1 else 0 end) as external_participants
+  from {{ ref('int_gong__call_participants') }} as p
+  where p.participant_source = 'party'
+    and {{ gong_changed_calls_only('p.call_id') }}
+  group by p.call_id
 ),
 
 transcript as (
@@ -41,7 +44,8 @@ transcript as (
     sum(case when is_speaker_switch then 1 else 0 end) as speaker_switches,
     sum(case when is_question and affiliation = 'Internal' then 1 else 0 end) as internal_questions,
     sum(case when is_question and affiliation = 'External' then 1 else 0 end) as external_questions
-  from {{ ref('int_gong__transcript_sentences') }}
+  from {{ ref('int_gong__transcript_sentences') }} as s
+  where {{ gong_changed_calls_only('s.call_id') }}
   group by call_id
 ),
 
@@ -49,7 +53,8 @@ gong_speakers as (
   select
     call_id,
     sum(case when user_id is not null then talk_time_seconds end) as company_talk_seconds
-  from {{ ref('stg_gong__call_speakers') }}
+  from {{ ref('stg_gong__call_speakers') }} as cs
+  where {{ gong_changed_calls_only('cs.call_id') }}
   group by call_id
 ),
 
@@ -61,7 +66,8 @@ gong_stats as (
     max(case when stat_name = 'Interactivity' then stat_value end) as interactivity,
     max(case when stat_name = 'Patience' then stat_value end) as patience_seconds,
     max(case when stat_name = 'Question Rate' then stat_value end) as question_rate
-  from {{ ref('stg_gong__call_interaction_stats') }}
+  from {{ ref('stg_gong__call_interaction_stats') }} as st
+  where {{ gong_changed_calls_only('st.call_id') }}
   group by call_id
 ),
 
@@ -75,7 +81,8 @@ longest_monologue as (
     row_number() over (
       partition by call_id order by duration_seconds desc, first_sentence_number
     ) as monologue_rank
-  from {{ ref('int_gong__sentence_runs') }}
+  from {{ ref('int_gong__sentence_runs') }} as r
+  where {{ gong_changed_calls_only('r.call_id') }}
 )
 
 select
@@ -116,8 +123,11 @@ select
     as {{ gong_type_double() }}
   ) as speaker_switches_per_minute,
   cast(t.internal_questions as {{ dbt.type_bigint() }}) as internal_questions,
-  cast(t.external_questions as {{ dbt.type_bigint() }}) as external_questions
+  cast(t.external_questions as {{ dbt.type_bigint() }}) as external_questions,
+  l.call_load_id,
+  {{ gong_invocation_id() }} as dbt_invocation_id
 from calls as c
+inner join {{ ref('int_gong__call_load_ids') }} as l on l.call_id = c.call_id
 left join participants as p on p.call_id = c.call_id
 left join transcript as t on t.call_id = c.call_id
 left join gong_speakers as g on g.call_id = c.call_id

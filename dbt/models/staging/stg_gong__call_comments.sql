@@ -9,5 +9,6 @@
     ('audio_start_seconds', 'double'),
     ('audio_end_seconds', 'double'),
     ('in_reply_to', 'string'),
-    ('during_call', 'boolean')
+    ('during_call', 'boolean'),
+    ('_dlt_load_id', 'string')
 ]) }}

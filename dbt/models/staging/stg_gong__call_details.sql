@@ -8,5 +8,6 @@
     ('call_outcome_category', 'string'),
     ('call_outcome_name', 'string'),
     ('questions_company_count', 'bigint'),
-    ('questions_non_company_count', 'bigint')
+    ('questions_non_company_count', 'bigint'),
+    ('_dlt_load_id', 'string')
 ]) }}

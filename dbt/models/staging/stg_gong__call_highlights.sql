@@ -6,5 +6,6 @@
     ('item_index', 'bigint'),
     ('title', 'string', 'highlight_title'),
     ('text', 'string', 'highlight_text'),
-    ('start_seconds', 'double')
+    ('start_seconds', 'double'),
+    ('_dlt_load_id', 'string')
 ]) }}

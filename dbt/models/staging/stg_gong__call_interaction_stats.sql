@@ -3,5 +3,6 @@
 {{ gong_staging_select('call_interaction_stats', [
     ('call_id', 'string'),
     ('stat_name', 'string'),
-    ('stat_value', 'double')
+    ('stat_value', 'double'),
+    ('_dlt_load_id', 'string')
 ]) }}

@@ -3,5 +3,6 @@
 {{ gong_staging_select('call_key_points', [
     ('call_id', 'string'),
     ('key_point_index', 'bigint'),
-    ('text', 'string', 'key_point_text')
+    ('text', 'string', 'key_point_text'),
+    ('_dlt_load_id', 'string')
 ]) }}

@@ -5,5 +5,6 @@
     ('section_index', 'bigint'),
     ('item_index', 'bigint'),
     ('text', 'string', 'item_text'),
-    ('start_seconds', 'double')
+    ('start_seconds', 'double'),
+    ('_dlt_load_id', 'string')
 ]) }}

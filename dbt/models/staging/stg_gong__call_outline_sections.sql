@@ -5,5 +5,6 @@
     ('section_index', 'bigint'),
     ('section_name', 'string'),
     ('start_seconds', 'double'),
-    ('duration_seconds', 'double')
+    ('duration_seconds', 'double'),
+    ('_dlt_load_id', 'string')
 ]) }}

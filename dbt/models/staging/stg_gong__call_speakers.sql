@@ -4,5 +4,6 @@
     ('call_id', 'string'),
     ('party_id', 'string'),
     ('user_id', 'string'),
-    ('talk_time_seconds', 'double')
+    ('talk_time_seconds', 'double'),
+    ('_dlt_load_id', 'string')
 ]) }}

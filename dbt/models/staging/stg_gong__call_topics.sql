@@ -4,5 +4,6 @@
     ('call_id', 'string'),
     ('topic_index', 'bigint'),
     ('topic_name', 'string'),
-    ('duration_seconds', 'double')
+    ('duration_seconds', 'double'),
+    ('_dlt_load_id', 'string')
 ]) }}

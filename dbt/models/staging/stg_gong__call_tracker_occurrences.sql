@@ -8,5 +8,6 @@
     ('tracker_name', 'string'),
     ('phrase', 'string'),
     ('start_seconds', 'double'),
-    ('speaker_id', 'string')
+    ('speaker_id', 'string'),
+    ('_dlt_load_id', 'string')
 ]) }}

@@ -6,5 +6,6 @@
     ('tracker_id', 'string'),
     ('tracker_name', 'string'),
     ('tracker_type', 'string'),
-    ('occurrence_count', 'bigint')
+    ('occurrence_count', 'bigint'),
+    ('_dlt_load_id', 'string')
 ]) }}

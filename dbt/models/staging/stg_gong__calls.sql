@@ -21,5 +21,6 @@
     ('purpose', 'string'),
     ('meeting_url', 'string'),
     ('is_private', 'boolean'),
-    ('calendar_event_id', 'string')
+    ('calendar_event_id', 'string'),
+    ('_dlt_load_id', 'string')
 ]) }}

@@ -10,5 +10,6 @@
     ('object_id', 'string'),
     ('field_name', 'string'),
     ('field_value', 'string'),
-    ('field_value_number', 'double')
+    ('field_value_number', 'double'),
+    ('_dlt_load_id', 'string')
 ]) }}

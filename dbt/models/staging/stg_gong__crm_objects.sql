@@ -7,5 +7,6 @@
     ('crm_system', 'string'),
     ('object_type', 'string'),
     ('object_id', 'string'),
-    ('timing', 'string')
+    ('timing', 'string'),
+    ('_dlt_load_id', 'string')
 ]) }}

@@ -13,5 +13,6 @@
     ('phone_number', 'string'),
     ('methods', 'string'),
     ('crm_object_type', 'string'),
-    ('crm_object_id', 'string')
+    ('crm_object_id', 'string'),
+    ('_dlt_load_id', 'string')
 ]) }}

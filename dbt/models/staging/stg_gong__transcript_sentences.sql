@@ -8,5 +8,6 @@
     ('topic', 'string'),
     ('start_ms', 'bigint'),
     ('end_ms', 'bigint'),
-    ('text', 'string', 'sentence_text')
+    ('text', 'string', 'sentence_text'),
+    ('_dlt_load_id', 'string')
 ]) }}

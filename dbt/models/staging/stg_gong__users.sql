@@ -20,5 +20,6 @@
     ('setting_emails_imported', 'boolean'),
     ('setting_prevent_email_import', 'boolean'),
     ('setting_non_recorded_meetings_imported', 'boolean'),
-    ('setting_gong_connect_enabled', 'boolean')
+    ('setting_gong_connect_enabled', 'boolean'),
+    ('_dlt_load_id', 'string')
 ]) }}

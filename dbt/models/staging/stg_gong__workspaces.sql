@@ -3,5 +3,6 @@
 {{ gong_staging_select('workspaces', [
     ('workspace_id', 'string'),
     ('name', 'string', 'workspace_name'),
-    ('description', 'string')
+    ('description', 'string'),
+    ('_dlt_load_id', 'string')
 ]) }}
