@@ -269,7 +269,8 @@ def _check_relations(connection: Connection, schema: str) -> None:
         (str(row["table_schema"]), str(row["table_name"]).lower())
         for row in _fetch(
             connection,
-            f"select table_schema, table_name from information_schema.tables where table_schema in ({schemas})",
+            "select table_schema, table_name from information_schema.tables "
+            f"where table_schema in ({schemas})",
         )
     }
     missing = [table for table in RELATIONS.values() if (_schema_of(table, schema), table) not in present]
