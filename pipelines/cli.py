@@ -21,6 +21,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
+from unittest import mock
 
 os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 
@@ -120,7 +121,7 @@ def _interrupts() -> Iterator[Callable[[], bool]]:
         return
     previous = signal.signal(signal.SIGINT, on_sigint)
     try:
-        with _environment(RUNTIME__INTERCEPT_SIGNALS="false"):
+        with mock.patch.dict(os.environ, RUNTIME__INTERCEPT_SIGNALS="false"):
             yield lambda: bool(received)
     finally:
         signal.signal(signal.SIGINT, previous)
@@ -136,25 +137,10 @@ def _settled_logging(args: argparse.Namespace) -> Iterator[None]:
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for name in _OWN_LOGGERS:
         logging.getLogger(name).setLevel(level)
-    with _environment(RUNTIME__LOG_LEVEL=level), warnings.catch_warnings():
+    with mock.patch.dict(os.environ, RUNTIME__LOG_LEVEL=level), warnings.catch_warnings():
         if args.quiet:
             warnings.simplefilter("ignore")
         yield
-
-
-@contextmanager
-def _environment(**values: str) -> Iterator[None]:
-    """Set environment variables (which dlt reads first) for the job, then restore them."""
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 @contextmanager

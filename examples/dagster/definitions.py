@@ -18,6 +18,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import dagster as dg
 import dlt
@@ -97,11 +98,11 @@ if not parsed.success:
 )
 def gong_marts(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     tenant = context.partition_key
-    # profiles.yml reads the warehouse and the analytics schema from the environment.
-    os.environ["GONG_DUCKDB_PATH"] = str(WAREHOUSE)
-    os.environ["GONG_DBT_SCHEMA"] = f"{tenant_name(tenant)}_analytics"
     raw = json.dumps({"gong_raw_schema": tenant_name(tenant)})
-    yield from dbt.cli(["build", "--vars", raw], context=context).stream()
+    # profiles.yml reads the warehouse and the analytics schema from the environment.
+    settings = {"GONG_DUCKDB_PATH": str(WAREHOUSE), "GONG_DBT_SCHEMA": f"{tenant_name(tenant)}_analytics"}
+    with mock.patch.dict(os.environ, settings):
+        yield from dbt.cli(["build", "--vars", raw], context=context).stream()
 
 
 defs = dg.Definitions(
