@@ -21,6 +21,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
+from unittest import mock
 
 os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 
@@ -132,7 +133,7 @@ def _interrupts() -> Iterator[Callable[[], bool]]:
         return
     previous = signal.signal(signal.SIGINT, on_sigint)
     try:
-        with _environment(RUNTIME__INTERCEPT_SIGNALS="false"):
+        with mock.patch.dict(os.environ, RUNTIME__INTERCEPT_SIGNALS="false"):
             yield lambda: bool(received)
     finally:
         signal.signal(signal.SIGINT, previous)
@@ -148,59 +149,39 @@ def _settled_logging(args: argparse.Namespace) -> Iterator[None]:
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for name in _OWN_LOGGERS:
         logging.getLogger(name).setLevel(level)
-    with _environment(RUNTIME__LOG_LEVEL=level), warnings.catch_warnings():
+    with mock.patch.dict(os.environ, RUNTIME__LOG_LEVEL=level), warnings.catch_warnings():
         if args.quiet:
             warnings.simplefilter("ignore")
         yield
 
 
 @contextmanager
-def _environment(**values: str) -> Iterator[None]:
-    """Set environment variables (which dlt reads first) for the job, then restore them."""
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
-@contextmanager
 def _removed_if_left_empty(options: RunOptions) -> Iterator[None]:
-    """A DuckDB file this run created is deleted again if the run fails before loading a row.
+    """A DuckDB file this run created is deleted again if the run fails before loading began.
 
     A wrong secret or a quota spent on the first request would otherwise leave an empty
-    warehouse behind; a file that existed before, or that holds any loaded row, is kept.
+    warehouse behind. A file that existed before, or that has any table beyond dlt's
+    bookkeeping (a load had started: its package must find them on the next run), is kept.
     """
     path = Path(options.duckdb_path).resolve() if options.destination == "duckdb" else None
     created = path is not None and not path.exists()
     try:
         yield
     except BaseException:
-        if created and path is not None and path.exists() and not _holds_rows(path):
+        if created and path is not None and path.exists() and _only_bookkeeping(path):
             for leftover in (path, path.with_name(path.name + ".wal")):
                 leftover.unlink(missing_ok=True)
         raise
 
 
-def _holds_rows(path: Path) -> bool:
-    """Whether any table in the DuckDB file has a row, dlt's bookkeeping of schemas aside."""
+def _only_bookkeeping(path: Path) -> bool:
+    """Whether the DuckDB file holds nothing but dlt's `_dlt_*` tables."""
     try:
         with duckdb.connect(str(path), read_only=True) as con:
-            tables = con.execute(
-                "select table_schema, table_name from information_schema.tables "
-                "where table_type = 'BASE TABLE' and table_name not in ('_dlt_version')"
-            ).fetchall()
-            return any(
-                con.execute(f'select 1 from "{schema}"."{table}" limit 1').fetchone()
-                for schema, table in tables
-            )
+            tables = con.execute("select table_name from information_schema.tables").fetchall()
     except duckdb.Error:
-        return True  # unreadable: not ours to judge, keep it
+        return False  # unreadable: not ours to judge, keep it
+    return all(name.startswith("_dlt") for (name,) in tables)
 
 
 # Flags that set a `GongConfig` field; a flag not given leaves the configured value alone.

@@ -20,12 +20,15 @@ MERGE_STRATEGY = "delete-insert"
 def check_destination(destination: str, *, run_dbt: bool) -> None:
     """One-line GongConfigError naming the setting, when `destination` cannot hold this data."""
     try:
-        capabilities = Destination.from_reference(destination).capabilities()
+        factory = Destination.from_reference(destination)
+        capabilities = factory.capabilities() if factory else None
     except Exception:
+        capabilities = None
+    if capabilities is None:
         raise GongConfigError(
             f"unknown destination {destination!r}: set --destination / PIPELINE__DESTINATION to a dlt "
             "destination such as duckdb or postgres"
-        ) from None
+        )
     if MERGE_STRATEGY not in capabilities.supported_merge_strategies:
         raise GongConfigError(
             f"destination {destination!r} cannot replace a call's rows (dlt offers it "
