@@ -426,7 +426,11 @@ def main(argv: list[str] | None = None) -> int:
         recording = record(emulator.base_url, tenant.start, tenant.end, json.loads(args.selectors))
     seconds = time.perf_counter() - started
     server = ReplayServer(Replay(recording), idle_seconds=args.idle_seconds, max_seconds=args.max_seconds)
-    threading.Thread(target=lambda: (sys.stdin.read(), server.stop()), daemon=True).start()
+    def stop_on_eof() -> None:
+        sys.stdin.read()
+        server.stop()
+
+    threading.Thread(target=stop_on_eof, daemon=True).start()
 
     def ready(port: int) -> None:
         facts = {

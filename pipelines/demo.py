@@ -104,7 +104,7 @@ def _print_what_landed(path: Path, dataset: str) -> None:
         ).fetchall()
         print(f"\nRaw tables in {path.name}, schema {dataset}:")
         for (table,) in tables:
-            (count,) = con.execute(f'select count(*) from {dataset}."{table}"').fetchone()
+            (count,) = con.execute(f'select count(*) from {dataset}."{table}"').fetchone() or (0,)
             print(f"  {table:<28} {count:>9,}")
         top = con.execute(
             "select account_name, calls, round(external_talk_minutes, 1), round(avg_talk_ratio, 2) "

@@ -196,7 +196,7 @@ def make_pipeline(options: RunOptions) -> dlt.Pipeline:
         pipeline_name=options.pipeline_name,
         destination=destination,
         dataset_name=options.dataset_name,
-        pipelines_dir=options.pipelines_dir,
+        pipelines_dir=options.pipelines_dir,  # type: ignore[arg-type]  # None: dlt's default dir
     )
 
 
@@ -301,7 +301,7 @@ def dbt_target(pipeline: dlt.Pipeline, options: RunOptions) -> dict[str, Any]:
         env = {"GONG_DUCKDB_PATH": str(Path(options.duckdb_path).resolve())}
         return {"target": "duckdb", "raw_schema": options.dataset_name, "env": env}
     if options.destination == "postgres":
-        credentials = pipeline.destination_client().config.credentials  # type: ignore[attr-defined]
+        credentials: Any = pipeline.destination_client().config.credentials  # type: ignore[attr-defined]
         env = {
             "GONG_PG_HOST": str(credentials.host),
             "GONG_PG_PORT": str(credentials.port or 5432),
