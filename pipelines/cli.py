@@ -36,6 +36,7 @@ from gong_source.values import setting_date, setting_number
 from . import demo as demo_module
 from . import report as report_module
 from .runner import RunOptions, RunSummary, backfill, describe_plan, exit_message, run
+from .tenants import Tenant, configured_tenants, last_run
 
 # Loggers --log-level reaches besides dlt's (which dlt configures from RUNTIME__LOG_LEVEL).
 _OWN_LOGGERS = ("gong_source", "gong_actions", "pipelines")
@@ -69,6 +70,13 @@ def _execute(args: argparse.Namespace) -> RunSummary | None:
             seed=args.seed,
             progress=progress,
         )
+        return None
+    if args.command == "tenants":
+        for tenant in [Tenant(), *configured_tenants()]:
+            print(
+                f"{tenant.name or '(default)'}: [sources.{tenant.section}], pipeline {tenant.pipeline_name}, "
+                f"dataset {tenant.dataset_name}, last run {last_run(tenant, args.pipelines_dir)}"
+            )
         return None
     if args.command == "report":
         out = args.out or dlt.config.get("report.path", str) or report_module.DEFAULT_REPORT_PATH
@@ -201,10 +209,16 @@ _JOB_FLAGS = {
 }
 
 
+def _tenant(args: argparse.Namespace) -> Tenant:
+    return Tenant(getattr(args, "tenant", None))
+
+
 def _gong_config(args: argparse.Namespace) -> GongConfig:
     given = {field: getattr(args, flag) for flag, field in _SOURCE_FLAGS.items()}
     try:
-        return GongConfig.from_dlt(**given)
+        config = GongConfig.from_dlt(_tenant(args).section, **given)
+        config.check_credentials()
+        return config
     except GongConfigError as error:
         if "credentials missing" in str(error):
             raise GongConfigError(f"{error}; or try `gong-pipeline demo` (no Gong account needed)") from None
@@ -212,10 +226,14 @@ def _gong_config(args: argparse.Namespace) -> GongConfig:
 
 
 def _job_values(args: argparse.Namespace) -> dict[str, Any]:
+    """Flags, else `[pipeline]` settings; a tenant's pipeline and dataset are its own."""
+    tenant = _tenant(args)
     values: dict[str, Any] = {}
+    if tenant.name is not None:
+        values.update(pipeline_name=tenant.pipeline_name, dataset_name=tenant.dataset_name)
     for flag, (option, key) in _JOB_FLAGS.items():
         value = getattr(args, flag)
-        if value is None:
+        if value is None and option not in values:
             value = dlt.config.get(key, str)
         if value is not None:
             values[option] = value
@@ -282,6 +300,9 @@ def _parser() -> argparse.ArgumentParser:
     output_flags.add_argument("--quiet", action="store_true", help="only the summary (no dlt warnings)")
     output_flags.add_argument("--log-level", type=str.upper, choices=LOG_LEVELS, help="for dlt and gong-elt")
     load_flags = _OneLineParser(add_help=False, parents=[output_flags])
+    load_flags.add_argument(
+        "--tenant", help="tenant NAME: reads [sources.gong_NAME], loads pipeline and dataset gong_NAME"
+    )
     load_flags.add_argument("--destination", help="dlt destination name (default: duckdb)")
     load_flags.add_argument("--duckdb", metavar="PATH", help="DuckDB file (default from config)")
     load_flags.add_argument("--dataset", help="dataset / schema for the raw tables (default: gong)")
@@ -327,6 +348,7 @@ def _parser() -> argparse.ArgumentParser:
     report_parser = commands.add_parser(
         "report", parents=[output_flags], help="one self-contained HTML dashboard from the dbt marts"
     )
+    report_parser.add_argument("--tenant", help="the tenant's dataset gong_NAME")
     report_parser.add_argument("--destination", help="dlt destination name (default: duckdb)")
     report_parser.add_argument("--duckdb", metavar="PATH", help="DuckDB file (default from config)")
     report_parser.add_argument(
@@ -342,7 +364,11 @@ def _parser() -> argparse.ArgumentParser:
         help="weeks up to the latest call (default 12)",
     )
     report_parser.set_defaults(json=False)
-    return parser
+    tenants_parser = commands.add_parser(
+        "tenants", parents=[output_flags], help="the configured tenants and their last run"
+    )
+    tenants_parser.add_argument("--pipelines-dir", help="dlt working dir (default ~/.dlt/pipelines)")
+    tenants_parser.set_defaults(json=False)
     return parser
 
 

@@ -296,10 +296,18 @@ def _update(summary: RunSummary, client: GongClient) -> None:
 
 
 def dbt_target(pipeline: dlt.Pipeline, options: RunOptions) -> dict[str, Any]:
-    """dbt settings that point at the warehouse this pipeline just loaded."""
+    """dbt settings that point at the warehouse this pipeline just loaded.
+
+    dbt's artifacts go to the pipeline's own working dir, so tenants side by side never share
+    (or overwrite) one `run_results.json`.
+    """
+    own = {
+        "target_path": Path(pipeline.working_dir) / "dbt" / "target",
+        "log_path": Path(pipeline.working_dir) / "dbt" / "logs",
+    }
     if options.destination == "duckdb":
         env = {"GONG_DUCKDB_PATH": str(Path(options.duckdb_path).resolve())}
-        return {"target": "duckdb", "raw_schema": options.dataset_name, "env": env}
+        return {"target": "duckdb", "raw_schema": options.dataset_name, "env": env, **own}
     if options.destination == "postgres":
         credentials: Any = pipeline.destination_client().config.credentials  # type: ignore[attr-defined]
         env = {
@@ -309,7 +317,7 @@ def dbt_target(pipeline: dlt.Pipeline, options: RunOptions) -> dict[str, Any]:
             "GONG_PG_PASSWORD": str(credentials.password or ""),
             "GONG_PG_DATABASE": str(credentials.database),
         }
-        return {"target": "postgres", "raw_schema": options.dataset_name, "env": env}
+        return {"target": "postgres", "raw_schema": options.dataset_name, "env": env, **own}
     raise no_dbt_target(options.destination)
 
 
