@@ -409,6 +409,11 @@ def replay_server(
             proc.wait()
 
 
+def _stop_when_parent_leaves(server: ReplayServer) -> None:
+    sys.stdin.read()  # returns when the parent closes the pipe or dies
+    server.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Child entry: record the tenant from an in-process emulator, then serve it."""
     parser = argparse.ArgumentParser(prog="python -m bench.replay", description=__doc__)
@@ -426,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
         recording = record(emulator.base_url, tenant.start, tenant.end, json.loads(args.selectors))
     seconds = time.perf_counter() - started
     server = ReplayServer(Replay(recording), idle_seconds=args.idle_seconds, max_seconds=args.max_seconds)
-    threading.Thread(target=lambda: (sys.stdin.read(), server.stop()), daemon=True).start()
+    threading.Thread(target=_stop_when_parent_leaves, args=(server,), daemon=True).start()
 
     def ready(port: int) -> None:
         facts = {
