@@ -32,7 +32,7 @@ from pipelines import cli
 
 from . import emulator, profile
 from .emulator import ACCESS_KEY, ACCESS_KEY_SECRET, ROOT, Tenant
-from .replay import ReplayHandle, Selector, replay_server, selector_key
+from .replay import ReplayHandle, Selector, replay_server, selector_key, selector_of
 
 UNLIMITED = 1e6  # requests/s for the client when the server does not limit
 QUOTA_PER_DAY = settings.DEFAULT_DAILY_REQUEST_BUDGET
@@ -158,10 +158,7 @@ def extensive_selectors(log: Sequence[RequestRecord]) -> list[Selector]:
     found: dict[str, Selector] = {}
     for r in log:
         if r.path == settings.CALLS_EXTENSIVE_PATH and isinstance(r.json_body, dict):
-            found.setdefault(
-                selector_key(r.json_body),
-                {k: v for k, v in r.json_body.items() if k not in ("filter", "cursor")},
-            )
+            found.setdefault(selector_key(r.json_body), selector_of(r.json_body))
     return list(found.values())
 
 
