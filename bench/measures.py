@@ -32,7 +32,7 @@ from pipelines import cli
 
 from . import emulator, profile
 from .emulator import ACCESS_KEY, ACCESS_KEY_SECRET, ROOT, Tenant
-from .replay import ReplayHandle, Selector, replay_server, selector_key
+from .replay import ReplayHandle, Selector, replay_server, selector_key, selector_of
 
 UNLIMITED = 1e6  # requests/s for the client when the server does not limit
 QUOTA_PER_DAY = GongConfig().daily_request_budget
@@ -158,10 +158,7 @@ def extensive_selectors(log: Sequence[RequestRecord]) -> list[Selector]:
     found: dict[str, Selector] = {}
     for r in log:
         if r.path == settings.CALLS_EXTENSIVE_PATH and isinstance(r.json_body, dict):
-            found.setdefault(
-                selector_key(r.json_body),
-                {k: v for k, v in r.json_body.items() if k not in ("filter", "cursor")},
-            )
+            found.setdefault(selector_key(r.json_body), selector_of(r.json_body))
     return list(found.values())
 
 
@@ -242,7 +239,7 @@ def measure_steady(
         runs = (
             f"{done} hourly runs"
             if done == hours
-            else f"{done} of {hours} hourly runs (time budget), x {24 / done:g}"
+            else f"{done} of {hours} hourly runs (time budget), x {24 / done:.1f}"
         )
         counts = _endpoints(log)
         ctx.details[name] = {"requests": len(log), "hours": done, "by_endpoint": dict(counts)}
@@ -424,6 +421,13 @@ def measure_connector(
         f"{step} {largest.steps[f'{step}_cpu'] / millions:.1f}" for step in ("extract", "normalize", "load")
     )
     others = largest.cpu_seconds - sum(largest.steps[f"{s}_cpu"] for s in ("extract", "normalize", "load"))
+    marginal = {
+        runs[n].sentences: (runs[n].cpu_seconds - floor.cpu_seconds)
+        * 1e6
+        / (runs[n].sentences - floor.sentences)
+        for n in rss_calls
+    }
+    above_floor = ", ".join(f"{sentences:,} {cpu:.1f}" for sentences, cpu in marginal.items())
     server_cpu = sum(r.server_cpu_seconds for r in runs.values())
     pipeline_cpu = sum(r.cpu_seconds for r in runs.values())
     share = 100 * server_cpu / (server_cpu + pipeline_cpu)
@@ -439,7 +443,8 @@ def measure_connector(
             "<= 20",
             per_million <= 20,
             f"run of {largest.sentences:,} sentences, every table, {largest.wall_seconds:.0f}s wall; "
-            f"per million: {steps}, outside the steps {others / millions:.1f} (start-up, planning)",
+            f"per million: {steps}, outside the steps {others / millions:.1f} (start-up, planning); "
+            f"per million above the floor run, by size: {above_floor}",
         ),
         Row(
             "5b",

@@ -79,12 +79,14 @@ def summarize(raw: str, top: int) -> dict[str, Any]:
 
 def render(summary: dict[str, Any], sentences: int) -> list[str]:
     """The report's profile section: markdown lines."""
-    packages = ", ".join(f"{package} {share:.0%}" for package, share in summary["packages"].items())
+    packages = ", ".join(
+        f"{package} {share:.0%}" for package, share in summary["packages"].items() if share >= 0.01
+    )
     lines = [
         "",
         f"## Profile: py-spy, {summary['samples']:,} samples of the {sentences:,}-sentence run",
         "",
-        f"Self samples by package: {packages}.",
+        f"Self samples by package (1% and more): {packages}.",
         "",
         "| function (file) | self | total |",
         "|---|---|---|",

@@ -6,7 +6,7 @@ on the same two cores. So a child process records, once, every call's `GET /v2/c
 plus users and workspaces, as JSON bytes. It then answers any date-range or call-id filter, any
 window split and any page cursor by joining recorded bytes: the only JSON it builds per request is
 the small `records` object. Equal requests get equal bytes (`requestId` is a digest of the
-request); anything not recorded gets Gong's empty-result 404.
+request); anything not recorded gets Gong's empty-result 404. Credentials are not checked.
 
 The server listens on loopback only, holds at most `MAX_CONNECTIONS` connections and bodies of at
 most `MAX_BODY_BYTES`, and stops by itself: when its parent closes its stdin, after `idle_seconds`
@@ -54,10 +54,14 @@ _REASONS = {200: b"OK", 400: b"Bad Request", 404: b"Not Found", 413: b"Payload T
 Selector = dict[str, Any]  # a request body without its filter and cursor, e.g. {"contentSelector": ...}
 
 
-def selector_key(body: dict[str, Any]) -> str:
+def selector_of(body: dict[str, Any]) -> Selector:
     """What selects an extensive item's content: the body minus `filter` and `cursor`."""
-    rest = {k: v for k, v in body.items() if k not in ("filter", "cursor")}
-    return orjson.dumps(rest, option=orjson.OPT_SORT_KEYS).decode()
+    return {k: v for k, v in body.items() if k not in ("filter", "cursor")}
+
+
+def selector_key(body: dict[str, Any]) -> str:
+    """`selector_of(body)` as a canonical string, to key recorded items by."""
+    return orjson.dumps(selector_of(body), option=orjson.OPT_SORT_KEYS).decode()
 
 
 @dataclass
@@ -409,6 +413,11 @@ def replay_server(
             proc.wait()
 
 
+def _stop_when_parent_leaves(server: ReplayServer) -> None:
+    sys.stdin.read()  # returns when the parent closes the pipe or dies
+    server.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Child entry: record the tenant from an in-process emulator, then serve it."""
     parser = argparse.ArgumentParser(prog="python -m bench.replay", description=__doc__)
@@ -426,11 +435,7 @@ def main(argv: list[str] | None = None) -> int:
         recording = record(emulator.base_url, tenant.start, tenant.end, json.loads(args.selectors))
     seconds = time.perf_counter() - started
     server = ReplayServer(Replay(recording), idle_seconds=args.idle_seconds, max_seconds=args.max_seconds)
-    def stop_on_eof() -> None:
-        sys.stdin.read()
-        server.stop()
-
-    threading.Thread(target=stop_on_eof, daemon=True).start()
+    threading.Thread(target=_stop_when_parent_leaves, args=(server,), daemon=True).start()
 
     def ready(port: int) -> None:
         facts = {
