@@ -107,7 +107,7 @@ class GongConfig(BaseConfiguration):
     @property
     def start_at(self) -> pendulum.DateTime:
         """`start_date` as a UTC instant; a bare number is never taken for a date."""
-        start = setting_date(self.start_date, self.env_name("start_date"))
+        start = setting_date(self.start_date, f"start date ({self.env_name('start_date')})")
         if start > pendulum.now("UTC"):
             raise GongConfigError(f"{self.env_name('start_date')} {start.isoformat()} is in the future")
         return start

@@ -120,9 +120,11 @@ def _weird_gong(request: httpx.Request) -> httpx.Response:
     body = json.loads(request.content or b"{}")
     wanted = body.get("filter", {}).get("callIds") or list(ids)
     if request.url.path == "/v2/calls/extensive":
-        return httpx.Response(
-            200, json={"records": {}, "calls": [_weird_extensive(c, ids[c]) for c in wanted]}
-        )
+        # The listing is the extensive answer: its metaData is the call's whole metadata.
+        found = [_weird_extensive(c, ids[c]) for c in wanted]
+        for item in found:
+            item["metaData"] = {**calls[ids[item["metaData"]["id"]]], **item["metaData"]}
+        return httpx.Response(200, json={"records": {}, "calls": found})
     if request.url.path == "/v2/calls/transcript":
         return httpx.Response(
             200, json={"records": {}, "callTranscripts": [_weird_transcript(c, ids[c]) for c in wanted]}
@@ -300,7 +302,9 @@ def test_secrets_file_is_git_ignored():
 STARTED = rb'"started": "2024-03-01T12:00:00Z"'
 UNSTORABLE = {
     "/v2/calls": rb'{"records": {}, "calls": [{"id": "7001", ' + STARTED + rb', "title": "Q1\u0000review"}]}',
-    "/v2/calls/extensive": rb'{"records": {}, "calls": [{"metaData": {"id": "7001", ' + STARTED + rb"},"
+    "/v2/calls/extensive": rb'{"records": {}, "calls": [{"metaData": {"id": "7001", '
+    + STARTED
+    + rb', "title": "Q1\u0000review"},'
     b' "parties": [{"id": "p1", "speakerId": "s1", "name": "Ann\\u0000Lee", "title": "Caf\xe9"}],'
     rb' "content": {"keyPoints": [{"text": "ok\u0000"}]},'
     rb' "context": [{"system": "Salesforce", "objects": [{"objectType": "Account", "objectId": "A1",'
@@ -342,7 +346,9 @@ def _serving(bodies: dict[str, bytes]) -> GongClient:
 def test_text_no_destination_could_store_loads_with_replacement_characters(kind, tmp_path, monkeypatch):
     with warehouse(kind, tmp_path, monkeypatch) as target, _serving(UNSTORABLE) as client:
         pipeline = make_pipeline(target.options())
-        pipeline.run(gong_source("2024-02-01", "2024-04-01", client=client)).raise_on_failed_jobs()
+        pipeline.run(
+            gong_source(start_date="2024-02-01", until="2024-04-01", client=client)
+        ).raise_on_failed_jobs()
         for (table, column), expected in STORED_AS.items():
             stored = sorted(value for (value,) in target.query(f"select {column} from {{ds}}.{table}"))
             assert stored == expected, (table, column)
@@ -356,7 +362,7 @@ def test_text_no_destination_could_store_loads_with_replacement_characters(kind,
     ],
 )
 def test_actions_cli_on_deeply_nested_json_prints_a_one_line_failure(capsys, flag, action, deep):
-    assert actions_main([action, flag, deep]) == 1
+    assert actions_main([action, flag, deep]) == 65  # ExitCode.DATA: the input itself is malformed
     out = capsys.readouterr().out
     assert out.count("\n") == 1
     output = json.loads(out)
