@@ -27,6 +27,22 @@ from .values import setting_date
 
 DEFAULT_SECTION = "gong"
 _SECRET_FIELDS = frozenset({"access_key_secret", "bearer_token"})
+# Upper bounds: a value past these is a typo (ten years of days, a day of seconds), not a setting.
+_CEILINGS = {
+    "window_days": 3650,
+    "lookback_days": 3650,
+    "deep_lookback_days": 3650,
+    "reconcile_days": 3650,
+    "reconcile_every_days": 3650,
+    "deep_lookback_every_hours": 87_600,
+    "rate_limit_per_second": 1e6,
+    "daily_request_budget": 10**9,
+    "max_retry_after_seconds": 86_400,
+    "timeout_seconds": 3600,
+    "max_attempts": 100,
+    "backoff_initial_seconds": 3600,
+    "backoff_max_seconds": 3600,
+}
 
 
 @configspec
@@ -67,6 +83,15 @@ class GongConfig(BaseConfiguration):
     # Where this config was read from, for error messages (`SOURCES__<SECTION>__<KEY>`); a
     # ClassVar, so not a setting; `from_dlt` gives each instance its own.
     section: ClassVar[str] = DEFAULT_SECTION
+    # The settings `gong-pipeline` also takes as flags (the CLI derives its flags from this).
+    FLAGS: ClassVar[dict[str, str]] = {
+        "start_date": "--start-date",
+        "lookback_days": "--lookback-days",
+        "deep_lookback_days": "--deep-lookback-days",
+        "window_days": "--window-days",
+        "workspace_id": "--workspace",
+        "include_private_calls": "--include-private",
+    }
     _POSITIVE: ClassVar[tuple[str, ...]] = (
         "window_days",
         "deep_lookback_every_hours",
@@ -88,6 +113,12 @@ class GongConfig(BaseConfiguration):
     def on_resolved(self) -> None:
         self.validate()
 
+    def __post_init__(self) -> None:
+        # A config built in code (not resolved by dlt) is checked as soon as it has a base URL, so
+        # credentials in the URL never travel further than this constructor.
+        if self.base_url != settings.DEFAULT_BASE_URL:
+            self.base_url = normalize_base_url(self.base_url, self.env_name("base_url"))
+
     def validate(self) -> None:
         """Check every value once; raise a one-line `GongConfigError` naming the setting."""
         self.base_url = normalize_base_url(self.base_url, self.env_name("base_url"))
@@ -98,8 +129,15 @@ class GongConfig(BaseConfiguration):
             if value <= 0 if name in self._POSITIVE else value < 0:
                 bound = "greater than 0" if name in self._POSITIVE else "0 or more"
                 raise GongConfigError(f"{self.env_name(name)} must be {bound}, not {value!r}")
-        if max(self.window_days, self.deep_lookback_days, self.reconcile_days) > 36_500:
-            raise GongConfigError(f"{self.env_name('window_days')} and the lookbacks must be under 100 years")
+        if self.window_days < 1 / 24:
+            raise GongConfigError(
+                f"{self.env_name('window_days')} must be at least an hour (0.0417), not {self.window_days!r}"
+            )
+        for name, ceiling in _CEILINGS.items():
+            if getattr(self, name) > ceiling:
+                raise GongConfigError(
+                    f"{self.env_name(name)} must be at most {ceiling:g}, not {getattr(self, name)!r}"
+                )
         self.start_at  # noqa: B018  (parses, or raises naming the setting)
         if self.primary_user_ids is not None:
             self.primary_user_ids = [str(u).strip() for u in self.primary_user_ids if str(u).strip()] or None
@@ -136,7 +174,9 @@ class GongConfig(BaseConfiguration):
         return f"GongConfig({shown})"
 
     def env_name(self, field: str) -> str:
-        return f"SOURCES__{self.section.upper()}__{field.upper()}"
+        """How a person sets `field`: its flag, if it has one, and its environment variable."""
+        variable = f"SOURCES__{self.section.upper()}__{field.upper()}"
+        return f"{self.FLAGS[field]} / {variable}" if field in self.FLAGS else variable
 
     @classmethod
     def from_dlt(cls, section: str = DEFAULT_SECTION, **given: Any) -> GongConfig:

@@ -192,15 +192,8 @@ def _only_bookkeeping(path: Path) -> bool:
     return all(name.startswith("_dlt") for (name,) in tables)
 
 
-# Flags that set a `GongConfig` field; a flag not given leaves the configured value alone.
-_SOURCE_FLAGS = {
-    "start_date": "start_date",
-    "lookback_days": "lookback_days",
-    "deep_lookback_days": "deep_lookback_days",
-    "window_days": "window_days",
-    "workspace": "workspace_id",
-    "include_private": "include_private_calls",
-}
+# Flags that set a `GongConfig` field (named there); a flag not given leaves the configured value.
+_SOURCE_FLAGS = {flag.lstrip("-").replace("-", "_"): field for field, flag in GongConfig.FLAGS.items()}
 # Flags that set a job option, with the dlt config key that holds it otherwise.
 _JOB_FLAGS = {
     "destination": ("destination", "pipeline.destination"),

@@ -14,6 +14,13 @@ def _args(*argv: str):
     return _parser().parse_args(["run", *argv])
 
 
+@pytest.fixture(autouse=True)
+def _credentials(monkeypatch):
+    """Settings are read only for a tenant with credentials (the CLI checks them first)."""
+    for key, value in CREDENTIALS.items():
+        monkeypatch.setenv(key, value)
+
+
 def test_env_values_are_typed_and_flags_win(monkeypatch):
     monkeypatch.setenv("SOURCES__GONG__INCLUDE_PRIVATE_CALLS", "false")
     monkeypatch.setenv("SOURCES__GONG__LOOKBACK_DAYS", "3")
@@ -40,8 +47,6 @@ def test_defaults_and_a_mistyped_env_value(monkeypatch):
 
 
 def test_the_source_reads_its_own_section(monkeypatch):
-    for key, value in CREDENTIALS.items():
-        monkeypatch.setenv(key, value)
     monkeypatch.setenv("SOURCES__GONG__START_DATE", "2025-01-01")
     monkeypatch.setenv("SOURCES__ACME__START_DATE", "2025-06-01")
     monkeypatch.setenv("SOURCES__ACME__LOOKBACK_DAYS", "0")
