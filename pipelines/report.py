@@ -202,7 +202,7 @@ def analytics_schema(dataset: str) -> str:
     return marts_schema(dataset)
 
 
-def _schema_of(table: str, schema: str) -> str:
+def relation_schema(table: str, schema: str) -> str:
     """Staging models live beside the marts, in `<marts schema>_staging`."""
     return f"{schema}_staging" if table.startswith("stg_") else schema
 
@@ -214,7 +214,7 @@ def report_data(connection: Connection, schema: str, weeks: int = DEFAULT_WEEKS)
     if weeks < 1:
         raise GongConfigError(f"report --weeks must be at least 1, got {weeks}")
     _check_relations(connection, schema)
-    names = {key: f"{_schema_of(table, schema)}.{table}" for key, table in RELATIONS.items()}
+    names = {key: f"{relation_schema(table, schema)}.{table}" for key, table in RELATIONS.items()}
     (period,) = _fetch(connection, PERIOD_QUERY.format(**names))
     first_week, last_week = _as_date(period["first_week"]), _as_date(period["last_week"])
     period_start = (
@@ -273,7 +273,9 @@ def _check_relations(connection: Connection, schema: str) -> None:
             f"where table_schema in ({schemas})",
         )
     }
-    missing = [table for table in RELATIONS.values() if (_schema_of(table, schema), table) not in present]
+    missing = [
+        table for table in RELATIONS.values() if (relation_schema(table, schema), table) not in present
+    ]
     if missing:
         raise GongConfigError(
             f"report: {schema} has no {', '.join(missing)}: build the dbt models first "

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from statistics import mean
 from typing import Any
 
-from pipelines.report import MEASURES, RELATIONS
+from pipelines.report import MEASURES, RELATIONS, relation_schema
 
 Row = dict[str, Any]
 
@@ -18,7 +18,7 @@ def read_models(connection: Any, schema: str) -> dict[str, list[Row]]:
     models = {}
     for key, table in RELATIONS.items():
         cursor = connection.cursor()
-        cursor.execute(f"select * from {schema}.{table}")
+        cursor.execute(f"select * from {relation_schema(table, schema)}.{table}")
         columns = [column[0] for column in cursor.description]
         models[key] = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
         cursor.close()

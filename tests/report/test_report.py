@@ -16,7 +16,14 @@ import psycopg2
 import pytest
 
 from pipelines.cli import main
-from pipelines.report import RELATIONS, analytics_schema, report_data, write_report, write_warehouse_report
+from pipelines.report import (
+    RELATIONS,
+    analytics_schema,
+    relation_schema,
+    report_data,
+    write_report,
+    write_warehouse_report,
+)
 from pipelines.runner import RunOptions
 from tests.report.conftest import DemoReport
 from tests.report.expected import Expected, read_models
@@ -77,11 +84,11 @@ def test_report_command_writes_the_page_and_names_what_is_missing(demo_report, t
     missing = tmp_path / "none.html"
     assert (
         main(["report", "--duckdb", str(demo_report.duckdb_path), "--dataset", "crm", "--out", str(missing)])
-        == 1
+        == 78  # ExitCode.CONFIG
     )
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and "crm_analytics has no gong__call_talk_time" in err and not missing.exists()
-    assert main(["report", "--duckdb", str(tmp_path / "nope.duckdb")]) == 1
+    assert main(["report", "--duckdb", str(tmp_path / "nope.duckdb")]) == 78
     assert "nope.duckdb does not exist: pass --duckdb PATH" in capsys.readouterr().err
 
 
@@ -89,9 +96,11 @@ def test_an_empty_warehouse_gives_a_page_that_says_so(demo_report, tmp_path):
     with duckdb.connect(str(tmp_path / "empty.duckdb")) as connection:
         connection.execute(f"attach '{demo_report.duckdb_path}' as demo (read_only)")
         connection.execute("create schema gong_analytics")
+        connection.execute("create schema gong_analytics_staging")
         for table in RELATIONS.values():
-            source = f"demo.{demo_report.schema}.{table}"
-            connection.execute(f"create table gong_analytics.{table} as select * from {source} limit 0")
+            source = f"demo.{relation_schema(table, demo_report.schema)}.{table}"
+            target = f"{relation_schema(table, 'gong_analytics')}.{table}"
+            connection.execute(f"create table {target} as select * from {source} limit 0")
         summary = write_report(connection, "gong_analytics", tmp_path / "empty.html")
     page = summary.path.read_text(encoding="utf-8")
     assert summary.calls == 0 and "No calls loaded yet" in page and page.count("No data in this period") == 5
@@ -135,16 +144,22 @@ def test_postgres_gives_the_same_report(demo_report, tmp_path, monkeypatch):
     with duckdb.connect(str(demo_report.duckdb_path), read_only=True) as connection:
         duck = report_data(connection, demo_report.schema)
         tables = {
-            t: connection.execute(f"select * from {demo_report.schema}.{t}").to_arrow_table()
+            t: connection.execute(
+                f"select * from {relation_schema(t, demo_report.schema)}.{t}"
+            ).to_arrow_table()
             for t in RELATIONS.values()
         }
-    pipeline = dlt.pipeline(
-        pipeline_name=dataset,
-        destination=dlt.destinations.postgres(POSTGRES_URL),
-        dataset_name=schema,
-        pipelines_dir=str(tmp_path / "copy"),
-    )
-    pipeline.run([dlt.resource(rows, name=table) for table, rows in tables.items()]).raise_on_failed_jobs()
+    for target in {relation_schema(t, schema) for t in tables}:
+        pipeline = dlt.pipeline(
+            pipeline_name=f"{dataset}_{target}",
+            destination=dlt.destinations.postgres(POSTGRES_URL),
+            dataset_name=target,
+            pipelines_dir=str(tmp_path / "copy"),
+        )
+        copied = [
+            dlt.resource(rows, name=t) for t, rows in tables.items() if relation_schema(t, schema) == target
+        ]
+        pipeline.run(copied).raise_on_failed_jobs()
     try:
         with closing(psycopg2.connect(POSTGRES_URL)) as connection:
             postgres = report_data(connection, schema)
@@ -161,7 +176,8 @@ def test_postgres_gives_the_same_report(demo_report, tmp_path, monkeypatch):
         assert summary.calls == duck.kpis["calls"] and summary.path.is_file()
     finally:
         with closing(psycopg2.connect(POSTGRES_URL)) as connection, connection.cursor() as cursor:
-            cursor.execute(f"drop schema if exists {schema} cascade")
+            for target in (schema, f"{schema}_staging"):
+                cursor.execute(f"drop schema if exists {target} cascade")
             connection.commit()
 
 

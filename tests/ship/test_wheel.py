@@ -132,4 +132,5 @@ def test_installed_wheel_runs_the_demo_from_an_empty_directory(wheel, tmp_path, 
             if name in marts
         }
     assert set(built) == marts and built["gong__call_talk_time"] > 0
-    assert sorted(p.name for p in empty.iterdir()) == ["gong_demo.duckdb"]  # nothing else left behind
+    # the warehouse and its report, nothing else left behind
+    assert sorted(p.name for p in empty.iterdir()) == ["gong_demo.duckdb", "gong_demo_report.html"]
