@@ -60,6 +60,16 @@ class ShapingReport:
     skipped_speakers: int = 0
     replaced_characters: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    # deletion markers sent per table: rows dlt applies and never stores (the summary leaves them out)
+    _markers: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def add_markers(self, table: str, amount: int) -> None:
+        with self._lock:
+            self._markers[table] = self._markers.get(table, 0) + amount
+
+    def markers(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._markers)
 
     def add(self, name: str, amount: int) -> None:
         with self._lock:

@@ -27,6 +27,7 @@ import dlt
 import pandas  # noqa: F401  (eager import: pyarrow in a dlt worker thread can half-import it)
 import pendulum
 import pyarrow as pa
+import pyarrow.compute as pc
 from dlt.extract import DltResource
 
 from . import records, settings
@@ -37,7 +38,7 @@ from .endpoints import ENDPOINTS, Endpoint, Scope, call_scoped_tables, table_nam
 from .errors import GongCursorExpiredError
 from .loaded import LoadedCalls
 from .sync import SyncState, Window, plan_windows
-from .tables import Table
+from .tables import DELETED_COLUMN, Table
 from .timestamps import to_gong_filter, to_utc, to_utc_or_none
 
 logger = logging.getLogger(__name__)
@@ -149,14 +150,16 @@ def gong_source(
         else:
             fetcher = call_pages
         resources.append(fetcher) if fetcher is not call_pages else None
-        resources.extend(_table_resource(table, fetcher) for table in endpoint.tables)
+        resources.extend(_table_resource(table, fetcher, connection.report) for table in endpoint.tables)
     return resources
 
 
-def _table_resource(table: Table, parent: DltResource) -> DltResource:
+def _table_resource(table: Table, parent: DltResource, report: records.ShapingReport) -> DltResource:
     def rows(item: Any) -> Iterator[pa.Table]:
         data = item.table(table.name) if isinstance(item, ShapedPage | Removals) else None
         if data is not None and data.num_rows:
+            if DELETED_COLUMN in data.column_names:
+                report.add_markers(table.name, int(pc.sum(data.column(DELETED_COLUMN)).as_py() or 0))
             yield data
 
     return dlt.transformer(rows, data_from=parent, **table.resource_hints())

@@ -267,6 +267,9 @@ def _load_windows(
         first = False
         remaining = plan(pipeline, options, config, until, backfill_range)
     summary.repairs = {**report.counts(), "repaired_responses": client.stats.repaired_responses}
+    for table, markers in report.markers().items():  # rows stored, not rows sent
+        summary.rows[table] = summary.rows.get(table, 0) - markers
+    summary.rows = {table: count for table, count in summary.rows.items() if count}
     if options.run_dbt:
         result = dbt_runner.run_dbt(**dbt_target(pipeline, options))
         if not result.success:
