@@ -134,7 +134,10 @@ def _safe_column_tails(columns: Iterable[list[Any]], first: int) -> int:
 def _count_replaced(replaced: int, report: ShapingReport | None, where: str) -> None:
     if not replaced:
         return
-    logger.warning("%s: replaced %d NUL or lone-surrogate characters with U+FFFD", where, replaced)
+    # `where` names a record whose id may itself hold the characters: log it safe, too
+    logger.warning(
+        "%s: replaced %d NUL or lone-surrogate characters with U+FFFD", safe_text(where)[0], replaced
+    )
     if report is not None:
         report.add("replaced_characters", replaced)
 
@@ -377,7 +380,7 @@ def _speaker_rows(call_id: str, speakers: Any, report: ShapingReport | None) -> 
     if skipped := len(rows) - len(kept):
         logger.warning(
             "call %s: left out %d interaction.speakers entries without an id (their talk time is lost)",
-            call_id,
+            safe_text(call_id)[0],
             skipped,
         )
         if report is not None:
