@@ -23,7 +23,7 @@ from bench.emulator import ACCESS_KEY, ACCESS_KEY_SECRET, Tenant, in_process
 from bench.measures import Sizes
 from bench.profile import summarize
 from bench.replay import Replay, record
-from gong_emulator.server import NO_CALLS
+from gong_emulator.exchange import NO_CALLS
 from gong_source import settings
 
 SELECTOR = {"contentSelector": {"context": "Extended", "exposedFields": {"parties": True}}}
