@@ -31,7 +31,7 @@ WAREHOUSE = Path(os.environ.get("GONG_DUCKDB_PATH", "gong_warehouse.duckdb")).re
 def build_marts(tenant: str) -> str:
     """dbt build on the tenant's raw dataset; a failed test fails the task."""
     name = f"gong_{tenant}"
-    env = {"GONG_DUCKDB_PATH": str(WAREHOUSE), "GONG_DBT_SCHEMA": f"{name}_analytics"}
+    env = {"GONG_DUCKDB_PATH": str(WAREHOUSE)}
     result = run_dbt(("build",), target="duckdb", raw_schema=name, env=env)
     if not result.success:
         raise RuntimeError(result.message)

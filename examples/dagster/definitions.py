@@ -31,7 +31,7 @@ from dlt.extract.source import DltSource
 from gong_source import gong_source
 from pipelines import defaults
 from pipelines.dbt_project import dbt_project_dir
-from pipelines.dbt_runner import run_dbt
+from pipelines.dbt_runner import dataset_schema, run_dbt
 
 TENANTS = dg.StaticPartitionsDefinition(
     [name.strip() for name in os.environ.get("GONG_TENANTS", "default").split(",") if name.strip()]
@@ -98,10 +98,9 @@ if not parsed.success:
 )
 def gong_marts(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     tenant = context.partition_key
-    raw = json.dumps({"gong_raw_schema": tenant_name(tenant)})
-    # profiles.yml reads the warehouse and the analytics schema from the environment.
-    settings = {"GONG_DUCKDB_PATH": str(WAREHOUSE), "GONG_DBT_SCHEMA": f"{tenant_name(tenant)}_analytics"}
-    with mock.patch.dict(os.environ, settings):
+    # The dbt var gong_schema names the raw schema and, with a suffix, the marts' schema.
+    raw = json.dumps({"gong_schema": dataset_schema(tenant_name(tenant))})
+    with mock.patch.dict(os.environ, {"GONG_DUCKDB_PATH": str(WAREHOUSE)}):
         yield from dbt.cli(["build", "--vars", raw], context=context).stream()
 
 

@@ -13,7 +13,7 @@ import yaml
 from gong_source import tables
 from gong_source.tables import Table
 from pipelines import dbt_schema
-from pipelines.dbt_runner import PROJECT_DIR
+from pipelines.dbt_project import CHECKOUT_PROJECT as PROJECT_DIR
 
 
 def _copy_project(project: Path) -> None:

@@ -14,7 +14,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from pipelines.dbt_runner import PROJECT_DIR, DbtResult, marts_schema, run_dbt, staging_schema
+from pipelines.dbt_project import CHECKOUT_PROJECT as PROJECT_DIR
+from pipelines.dbt_runner import DbtResult, marts_schema, run_dbt, staging_schema
 from tests.dbt import expected as exp
 from tests.dbt import raw_fixture
 from tests.dbt.conftest import duckdb_query
