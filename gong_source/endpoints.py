@@ -34,6 +34,18 @@ class Scope(enum.StrEnum):
     CALLS = "calls"
     SNAPSHOT = "snapshot"
 
+    @property
+    def cost(self) -> str:
+        """What reading an endpoint of this scope costs in requests (the README's table list)."""
+        return _SCOPE_COSTS[self]
+
+
+_SCOPE_COSTS = {
+    Scope.WINDOW: "1 request per 100 calls of a window (1 for an empty window)",
+    Scope.CALLS: "1 request per 100 calls that still need it",
+    Scope.SNAPSHOT: "1 request per 100 items, every run",
+}
+
 
 @dataclass(frozen=True)
 class Endpoint:

@@ -3,6 +3,8 @@
     python -m pipelines.dbt_schema           # rewrite the generated files
     python -m pipelines.dbt_schema --check   # exit 1 and name every file that differs
 
+It also rewrites the README's raw-table list (`pipelines.readme_tables`) from the same sources.
+
 For every table of gong_source/tables.py (each module-level `Table`, in definition order):
   dbt/models/staging/stg_gong__<table>.sql   the staging select: every column cast to its type
                                               and, where RENAMES says so, renamed
@@ -33,6 +35,7 @@ import yaml
 from gong_source import tables
 from gong_source.tables import Table
 
+from . import readme_tables
 from .dbt_project import CHECKOUT_PROJECT as PROJECT_DIR
 
 STAGING_DIR = Path("models") / "staging"
@@ -399,16 +402,32 @@ def write(project_dir: Path = PROJECT_DIR) -> list[Path]:
     return changed
 
 
+def readme_drift(project_dir: Path = PROJECT_DIR, readme: Path = readme_tables.README) -> list[str]:
+    """The README's table list against what the registry, tables.py and the docs blocks say."""
+    text = readme.read_text()
+    expected = readme_tables.render(text, (project_dir / DOCS_FILE).read_text())
+    return [] if text == expected else [f"{readme.name}'s table list is out of date"]
+
+
+def write_readme(project_dir: Path = PROJECT_DIR, readme: Path = readme_tables.README) -> list[Path]:
+    text = readme.read_text()
+    expected = readme_tables.render(text, (project_dir / DOCS_FILE).read_text())
+    if text == expected:
+        return []
+    readme.write_text(expected)
+    return [readme]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="report drift instead of writing")
     args = parser.parse_args(argv)
     if args.check:
-        problems = drift()
+        problems = drift() + readme_drift()
         for problem in problems:
             print(f"dbt schema drift: {problem}; run `python -m pipelines.dbt_schema`", file=sys.stderr)
         return 1 if problems else 0
-    for path in write():
+    for path in [*write(), *write_readme()]:
         print(f"wrote {path}")
     return 0
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -10,9 +11,9 @@ import pyarrow as pa
 import pytest
 import yaml
 
-from gong_source import tables
+from gong_source import endpoints, tables
 from gong_source.tables import Table
-from pipelines import dbt_schema
+from pipelines import dbt_schema, readme_tables
 from pipelines.dbt_project import CHECKOUT_PROJECT as PROJECT_DIR
 
 
@@ -107,3 +108,49 @@ def test_every_model_column_with_personal_data_is_tagged_and_only_those() -> Non
                 assert tagged == dbt_schema.is_pii(column["name"]), (path.name, model["name"], column["name"])
                 checked += tagged
     assert checked >= 10  # names, e-mail addresses, phone numbers, transcript text across the layers
+
+
+def test_readme_table_list_is_what_the_registry_and_tables_py_say(tmp_path: Path) -> None:
+    assert dbt_schema.readme_drift() == [], "run `python -m pipelines.dbt_schema` and commit the result"
+    readme = tmp_path / "README.md"
+    shutil.copy(readme_tables.README, readme)
+    readme.write_text(readme.read_text().replace("| `call_topics` |", "| `call_topic` |"))
+    assert dbt_schema.readme_drift(readme=readme) == ["README.md's table list is out of date"]
+    dbt_schema.write_readme(readme=readme)
+    listed = readme_tables_rows(readme.read_text())
+    assert listed == [table.name for endpoint in endpoints.ENDPOINTS for table in endpoint.tables]
+
+
+def readme_tables_rows(text: str) -> list[str]:
+    block = text[text.index(readme_tables.START) : text.index(readme_tables.END)]
+    return re.findall(r"^\| `(\w+)` \|", block, re.M)
+
+
+SOURCE_DIRS = (
+    "gong_source",
+    "gong_emulator",
+    "gong_actions",
+    "pipelines",
+    "dbt",
+    "tests",
+    "bench",
+    "docs",
+    "examples",
+)
+
+
+def test_no_merge_conflict_markers_in_the_project_files() -> None:
+    root = readme_tables.README.parent
+    files = [root / "README.md", root / "pyproject.toml", root / "Makefile"]
+    for folder in SOURCE_DIRS:
+        files += [
+            p for p in (root / folder).rglob("*") if p.suffix in {".py", ".md", ".sql", ".yml", ".toml"}
+        ]
+    marked = [
+        str(path.relative_to(root))
+        for path in files
+        if not {"target", "logs", "dbt_packages"} & set(path.parts)
+        and re.search(r"^(<{7} |>{7} |={7}$)", path.read_text(errors="replace"), re.M)
+    ]
+    assert len(files) > 100
+    assert marked == []
