@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import plotly.offline
 
-from .report import RELATIONS, ReportData
+from .report_queries import RELATIONS, ReportData
 
 INTERNAL = "#6D28D9"
 EXTERNAL = "#0D9488"

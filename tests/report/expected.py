@@ -8,7 +8,8 @@ from datetime import date, datetime, timedelta
 from statistics import mean
 from typing import Any
 
-from pipelines.report import MEASURES, RELATIONS, relation_schema
+from pipelines.report import relation_schema
+from pipelines.report_queries import MEASURES, RELATIONS
 
 Row = dict[str, Any]
 

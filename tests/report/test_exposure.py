@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from pipelines.report import RELATIONS
+from pipelines.report_queries import RELATIONS
 
 EXPOSURES = Path(__file__).resolve().parents[2] / "dbt" / "models" / "exposures.yml"
 

@@ -17,13 +17,13 @@ import pytest
 
 from pipelines.cli import main
 from pipelines.report import (
-    RELATIONS,
     analytics_schema,
     relation_schema,
     report_data,
     write_report,
     write_warehouse_report,
 )
+from pipelines.report_queries import RELATIONS
 from pipelines.runner import RunOptions
 from tests.report.conftest import DemoReport
 from tests.report.expected import Expected, read_models
