@@ -42,4 +42,14 @@ def test_a_package_postgres_refuses_is_discarded_and_its_window_read_again(tmp_p
         target.load(emu, SPEC.start, window_days=3)
         clean.load(emu, SPEC.start, window_days=3)
         assert target.snapshot() == clean.snapshot()
-        assert target.count("calls") == clean.count("calls") > 0
+        calls = clean.count("calls")
+        assert target.count("calls") == calls > 0
+
+        def nul_from_gong(meta, report=None):
+            return clean_row({**meta, "title": "Q1\x00review"}, report)
+
+        emu.clock.advance(3600)
+        monkeypatch.setattr(records, "call_row", nul_from_gong)  # Gong sends a NUL in every title
+        summary = target.load(emu, SPEC.start, window_days=3, lookback_days=10)  # re-reads them all
+        assert summary.repairs["replaced_characters"] >= calls  # counted in the summary
+        assert target.query("select distinct title from {ds}.calls") == [("Q1\ufffdreview",)]
