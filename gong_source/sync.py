@@ -75,10 +75,17 @@ class SyncState:
         return (to_utc(value["until"]), to_utc(value["plan_until"])) if value else None
 
     def advance_marks(self, resources: Collection[str], until: datetime, plan_until: datetime) -> None:
+        """Record how far this plan has read. A plan's first window may end before the mark (a
+        lookback longer than a window): it is recorded all the same, or the next re-plan would
+        read that window again, and again, until the quota is spent."""
         marks = self.raw.setdefault("marks", {})
         for resource in resources:
             previous = marks.get(resource)
-            if previous is None or to_utc(previous["until"]) <= until:
+            if (
+                previous is None
+                or to_utc(previous["until"]) <= until
+                or to_utc(previous["plan_until"]) != to_utc(plan_until)
+            ):
                 marks[resource] = {
                     "until": to_utc(until).isoformat(),
                     "plan_until": to_utc(plan_until).isoformat(),

@@ -8,6 +8,7 @@ next run starts where the last committed one ended.
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -32,6 +33,8 @@ from gong_source.timestamps import to_gong_filter, to_utc
 
 from . import dbt_runner, defaults
 from .destinations import check_destination, no_dbt_target
+
+logger = logging.getLogger(__name__)
 
 PIPELINE_NAME = "gong"
 DEFAULT_DATASET = "gong"
@@ -201,10 +204,12 @@ def make_pipeline(options: RunOptions) -> dlt.Pipeline:
 
 
 def finish_pending(pipeline: dlt.Pipeline) -> None:
-    """Load what a killed run extracted but did not load, before planning anything new.
+    """Load what a killed or failed run extracted but did not load, before planning anything new.
 
-    This is also the first contact with the destination, so an unreachable one fails here,
-    before any Gong request is spent.
+    A package the destination refuses again is discarded and the pipeline's state rewound to
+    before it (dlt's `abort_packages`), so its window is read again: a bad package never wedges
+    later runs, and no mark moves past data that did not load. This is also the first contact
+    with the destination, so an unreachable one fails here, before any Gong request is spent.
     """
     try:
         pipeline.sync_destination()
@@ -214,8 +219,20 @@ def finish_pending(pipeline: dlt.Pipeline) -> None:
             f"destination {name} is unreachable ({exit_message(error)}); check "
             f"DESTINATION__{name.upper()}__CREDENTIALS or [destination.{name}] in .dlt/secrets.toml"
         ) from None
-    if pipeline.has_pending_data:
+    if not pipeline.has_pending_data:
+        return
+    try:
         pipeline.run().raise_on_failed_jobs()
+    except PipelineStepFailed as failed:
+        if failed.step != "load":
+            raise
+        # Retried once and refused again (text Postgres cannot store, a constraint): loading it
+        # a third time would fail the same way, so it is discarded and the window read again.
+        pipeline.abort_packages()
+        logger.warning(
+            "a load package the destination refused twice was discarded (%s); its window is read again",
+            exit_message(failed),
+        )
 
 
 # --------------------------------------------------------------------------------------------------

@@ -14,7 +14,15 @@ import pytest
 from gong_source.errors import GongConfigError
 from pipelines.dbt_runner import dataset_schema, marts_schema, run_dbt, staging_schema
 from tests.dbt import raw_fixture
-from tests.dbt.conftest import duckdb_query, pg_connect, pg_env, pg_query, pg_settings
+from tests.dbt.conftest import (
+    dbt_schemas,
+    duckdb_query,
+    pg_connect,
+    pg_drop_schemas,
+    pg_env,
+    pg_query,
+    pg_settings,
+)
 
 CRAFTED = 'x"; create schema pwned_{}; --'
 
@@ -90,26 +98,42 @@ def test_a_crafted_schema_var_stops_dbt_before_any_sql(tmp_path: Path) -> None:
         conn.close()
 
 
-def test_var_values_in_sql_literals_are_escaped(tmp_path: Path) -> None:
-    db_path = str(tmp_path / "warehouse.duckdb")
-    raw_fixture.write_duckdb(db_path, "gong", raw_fixture.build_raw_rows())
-    result = _dbt(
-        tmp_path, "build", "--select", "+int_gong__call_external_domains", "--exclude", "resource_type:test",
-        target="duckdb", raw_schema="gong", env={"GONG_DUCKDB_PATH": db_path},
-        dbt_vars={
-            "gong__account_tlds": [".io", "x'); drop table gong.calls; --", ".com", ".net", ".org", ".co"],
-            "gong__internal_domains": ["acmeanalytics.io", "o'hara.com", "acme-analytics.com"],
-        },
-    )  # fmt: skip
-    assert result.success, f"{result.failure}\n{result.log_tail}"
-    query = duckdb_query(db_path)
-    names = {
-        r["email_domain"]: r["domain_account_name"]
-        for r in query(f"select * from {staging_schema('gong')}.int_gong__call_external_domains")
-    }
-    assert (
-        names["blue-sky-labs.io"] == "Blue Sky Labs" and names["northwind-traders.co"] == "Northwind Traders"
-    )
-    internal = query(f"select email_domain from {staging_schema('gong')}.int_gong__internal_domains")
-    assert "o'hara.com" in {r["email_domain"] for r in internal}
-    assert query("select count(*) as n from gong.calls")[0]["n"] > 0  # nothing was dropped
+CRAFTED_VARS = {
+    "gong__account_tlds": [".io", "x'); drop table {raw}.calls; --", ".com", ".net", ".org", ".co"],
+    "gong__internal_domains": ["acmeanalytics.io", "o'hara.com", "acme-analytics.com"],
+}
+
+
+@pytest.mark.parametrize("engine", ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_var_values_in_sql_literals_are_escaped(tmp_path: Path, engine: str) -> None:
+    raw = "gong" if engine == "duckdb" else f"gong_quote_{uuid.uuid4().hex[:8]}"
+    dbt_vars = {name: [v.replace("{raw}", raw) for v in values] for name, values in CRAFTED_VARS.items()}
+    if engine == "duckdb":
+        db_path = str(tmp_path / "warehouse.duckdb")
+        raw_fixture.write_duckdb(db_path, raw, raw_fixture.build_raw_rows())
+        query, env, conn = duckdb_query(db_path), {"GONG_DUCKDB_PATH": db_path}, None
+    else:
+        conn = pg_connect()
+        raw_fixture.write_postgres(conn, raw, raw_fixture.build_raw_rows())
+        query, env = pg_query(conn), pg_env(pg_settings())
+    try:
+        result = _dbt(
+            tmp_path, "build", "--select", "+int_gong__call_external_domains", "--exclude",
+            "resource_type:test", target=engine, raw_schema=raw, env=env, dbt_vars=dbt_vars,
+        )  # fmt: skip
+        assert result.success, f"{result.failure}\n{result.log_tail}"
+        names = {
+            r["email_domain"]: r["domain_account_name"]
+            for r in query(f"select * from {staging_schema(raw)}.int_gong__call_external_domains")
+        }
+        assert (
+            names["blue-sky-labs.io"] == "Blue Sky Labs"
+            and names["northwind-traders.co"] == "Northwind Traders"
+        )
+        internal = query(f"select email_domain from {staging_schema(raw)}.int_gong__internal_domains")
+        assert "o'hara.com" in {r["email_domain"] for r in internal}
+        assert query(f"select count(*) as n from {raw}.calls")[0]["n"] > 0  # nothing was dropped
+    finally:
+        if conn is not None:
+            conn.close()
+            pg_drop_schemas(*dbt_schemas(raw))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from datetime import timedelta
+from itertools import pairwise
 
 import dlt
 import pytest
@@ -145,9 +146,25 @@ def test_the_plan_is_pure_and_resumes_a_deep_pass(hours):
         assert spans(resumed) == spans(later.windows[2:])
 
 
-def config_for_plan():
+def test_a_lookback_longer_than_a_window_is_read_once_and_the_run_ends():
+    """The runner re-plans after each window: the lookback's windows must each come once."""
+    config = config_for_plan(lookback_days=10, window_days=3)
+    state = SyncState({})
+    for window in plan_windows(state, config, NOW, ["calls"], full=False):
+        state.apply(window)
+    later = NOW + timedelta(hours=1)
+    read = []
+    while plan := plan_windows(state, config, later, ["calls"], full=False):
+        assert len(read) < 6, [w.describe() for w in read]  # 10 days + 1 hour in 3-day windows: 4
+        read.append(plan.windows[0])
+        state.apply(plan.windows[0])
+    assert read[0].start == NOW - timedelta(days=10) and read[-1].end == later
+    assert all(a.end == b.start for a, b in pairwise(read))
+
+
+def config_for_plan(**settings):
     with emulator(small_spec(n_calls=1)) as emu:
-        config = config_for(emu, start_date=(NOW - timedelta(days=40)).isoformat())
+        config = config_for(emu, start_date=(NOW - timedelta(days=40)).isoformat(), **settings)
         config.resolve()
         return config
 
