@@ -346,8 +346,19 @@ def extensive_rows(call: Json, report: ShapingReport | None = None) -> Rows:
     rows.update(_outline_rows(call_id, content.get("outline")))
     rows[CALL_HIGHLIGHTS.name] = _highlight_rows(call_id, content.get("highlights"))
     rows.update(_crm_and_party_rows(call_id, call))
+    for table, key in ((CALL_COMMENTS, "comment_id"), (CALL_SPEAKERS, "party_id"), (PARTIES, "party_id")):
+        rows[table.name] = _first_per_key(rows[table.name], key)
     _safe_rows([row for table_rows in rows.values() for row in table_rows], report, f"call {call_id}")
     return rows
+
+
+def _first_per_key(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """The first row of each `key`: an id Gong repeats within a call stores one row, so the rows
+    the merge receives are unique by primary key and it can skip its dedup pass."""
+    first: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        first.setdefault(row[key], row)
+    return list(first.values()) if len(first) < len(rows) else rows
 
 
 def _dicts(value: Any) -> Iterable[tuple[int, Json]]:

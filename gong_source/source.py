@@ -114,6 +114,7 @@ def gong_source(
     listing = window_endpoint(endpoints)
     removable = call_scoped_tables(endpoints)
     shared: dict[str, SyncState] = {}
+    append = _nothing_stored()
 
     @dlt.resource(name=listing.name, selected=False)
     def call_pages() -> Iterator[Any]:
@@ -150,19 +151,38 @@ def gong_source(
         else:
             fetcher = call_pages
         resources.append(fetcher) if fetcher is not call_pages else None
-        resources.extend(_table_resource(table, fetcher, connection.report) for table in endpoint.tables)
+        resources.extend(
+            _table_resource(table, fetcher, connection.report, append) for table in endpoint.tables
+        )
     return resources
 
 
-def _table_resource(table: Table, parent: DltResource, report: records.ShapingReport) -> DltResource:
+def _nothing_stored() -> bool:
+    """Whether no call-scoped row can be stored yet, so the tables may append instead of merge:
+    this source never committed anything (its state, committed with the data, is empty) and the
+    destination holds no call. Unknown (no pipeline) means no."""
+    try:
+        state = dlt.current.source_state()
+    except Exception:
+        return False
+    return not state and not LoadedCalls().any_call()
+
+
+def _table_resource(
+    table: Table, parent: DltResource, report: records.ShapingReport, append: bool
+) -> DltResource:
     def rows(item: Any) -> Iterator[pa.Table]:
         data = item.table(table.name) if isinstance(item, ShapedPage | Removals) else None
+        if data is not None and DELETED_COLUMN in data.column_names:
+            markers = int(pc.sum(data.column(DELETED_COLUMN)).as_py() or 0)
+            if append and markers:  # nothing stored to delete: a marker would be stored as a row
+                data = data.filter(pc.invert(pc.fill_null(data.column(DELETED_COLUMN), False)))
+            elif markers:
+                report.add_markers(table.name, markers)
         if data is not None and data.num_rows:
-            if DELETED_COLUMN in data.column_names:
-                report.add_markers(table.name, int(pc.sum(data.column(DELETED_COLUMN)).as_py() or 0))
             yield data
 
-    return dlt.transformer(rows, data_from=parent, **table.resource_hints())
+    return dlt.transformer(rows, data_from=parent, **table.resource_hints(append))
 
 
 def _call_fetcher(
@@ -246,6 +266,7 @@ class _WindowReader:
         self.transcripts = "transcript_sentences" in selected
         self.loaded = LoadedCalls()
         self.asked: set[str] = set()
+        self.shaped: set[str] = set()  # each call once per load package: the merge skips dedup
 
     def read(self, window: Window) -> Iterator[Any]:
         content = window.kind.loads_content
@@ -271,6 +292,9 @@ class _WindowReader:
                     private.add(call_id)
                     continue
                 listed.add(call_id)
+                if call_id in self.shaped:  # a page served twice, or a window overlapping another
+                    continue
+                self.shaped.add(call_id)
                 kept.append(call)
                 if (
                     content
