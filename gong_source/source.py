@@ -194,20 +194,15 @@ def _call_fetcher(
         elif isinstance(item, TranscriptRequest):
             body = {"filter": {"callIds": list(item.call_ids)}}
             found = connection.get().fetch_all(
-                endpoint.method, endpoint.path, items_key=endpoint.items_key, json=body
+                endpoint.method,
+                endpoint.path,
+                items_key=endpoint.items_key,
+                json=body,
+                decode=endpoint.decode,
             )
-            with_sentences = {
-                records.required_id(t, "callId", "transcript")
-                for t in found
-                if any(
-                    records.items(s.get("sentences"))
-                    for s in records.items(t.get("transcript"))
-                    if isinstance(s, dict)
-                )
-            }
-            shared["state"].transcripts_asked(item.call_ids, with_sentences)
-            kept = [t for t in found if records.text(t.get("callId")) in with_sentences]
-            yield ShapedPage(endpoint, kept, connection.report)
+            kept = records.transcripts_with_sentences(found)
+            shared["state"].transcripts_asked(item.call_ids, kept)
+            yield ShapedPage(endpoint, list(kept.values()), connection.report)
 
     return fetch
 
