@@ -56,10 +56,11 @@ class Table:
         hints: dict[str, Any] = {"name": self.name, "primary_key": list(self.primary_key)}
         if self.call_scoped:
             merge = {"disposition": "merge", "strategy": "delete-insert", "deduplicated": True}
+            deleted = {"data_type": "bool", **({} if append else {"hard_delete": True})}
             hints.update(
                 write_disposition="append" if append else merge,
                 merge_key="call_id",
-                columns={DELETED_COLUMN: {"data_type": "bool", "hard_delete": True}},
+                columns={DELETED_COLUMN: deleted},
             )
         else:
             hints["write_disposition"] = "replace"
