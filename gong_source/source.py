@@ -257,8 +257,9 @@ class _WindowReader:
     """Lists one window completely, page by page, and says what to load, ask and remove.
 
     Requests go out ahead of the shaping (`readahead`): the listing a few pages ahead, each
-    batch's by-id requests (`by_ids`) as soon as its ids are known, on two threads of its own,
-    and the next window's listing once this one is read.
+    batch's by-id requests (`by_ids`) as soon as its ids are known, on a thread of its own (one
+    request at a time fills a slot of the limiter; more would only hold more pages), and the
+    next window's listing once this one is read.
     """
 
     def __init__(
@@ -276,7 +277,7 @@ class _WindowReader:
         self.client, self.config, self.listing, self.state = connection.get(), config, listing, state
         self.read_aheads = readahead.for_client(self.client)
         self.by_ids = by_ids
-        self.fetching = ThreadPoolExecutor(max_workers=2, thread_name_prefix="gong-by-ids")
+        self.fetching = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gong-by-ids")
         self.report = connection.report
         self.removable = removable
         self.full = full
