@@ -5,7 +5,8 @@ batch's transcripts as soon as its ids are known, and starts the next window's l
 runner loads this one. Every request still passes the client's one process-wide limiter and the
 daily budget, and nothing here touches source state: a window's state is still applied when its
 last item is extracted, in its own load package. What is read ahead and never used (a run that
-fails, a plan that changed) costs at most `DEPTH` requests, and its thread stops by itself.
+fails, a plan that changed) costs at most `DEPTH` requests, never from the day's last
+`BUDGET_MARGIN`, and its thread stops by itself.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from .client import GongClient, Page
 
 DEPTH = 2  # pages held ahead per listing: bounds memory and what an unused read-ahead costs
 ABANDONED_SECONDS = 300.0  # a read-ahead nobody consumes for this long stops and is dropped
+# The next window is read ahead only while the day's budget has more than this left, so near the
+# limit the requests this window still needs (its last batches, deletion checks) come first.
+BUDGET_MARGIN = 20
 
 _END = object()
 

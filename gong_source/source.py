@@ -334,7 +334,7 @@ class _WindowReader:
                 yield ShapedPage(self.listing, kept, self.report)
             if batch is not None:
                 yield batch
-        if following is not None:
+        if following is not None and self._budget_left() > readahead.BUDGET_MARGIN:
             self.read_aheads.start(*self._listing(following))
         if wanted.call_ids:
             yield self._ask(wanted)
@@ -356,6 +356,9 @@ class _WindowReader:
         for first in range(0, len(ids), settings.MAX_CALL_IDS_PER_REQUEST):
             batch = ids[first : first + settings.MAX_CALL_IDS_PER_REQUEST]
             yield self._ask(TranscriptRequest({c: pending[c] for c in batch}))
+
+    def _budget_left(self) -> int:
+        return self.client.budget.limit - self.client.budget.used
 
     def _ask(self, request: TranscriptRequest) -> TranscriptRequest:
         self.asked.update(request.call_ids)
