@@ -8,6 +8,7 @@ retried (429, 5xx, timeouts, dropped or truncated responses) or turned into a on
 
 from __future__ import annotations
 
+import functools
 import json as stdlib_json
 import logging
 import random
@@ -41,6 +42,10 @@ logger = logging.getLogger(__name__)
 _EMPTY_RESULT = re.compile(r"No .* found corresponding to the provided filters", re.IGNORECASE)
 _CURSOR_EXPIRED = re.compile(r"cursor has expired", re.IGNORECASE)
 _RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+
+# A response body's bytes -> (its value, whether characters were replaced): `decode_json` or an
+# endpoint's own reader of the same value (`records.decode_transcript_page`).
+Decoder = Callable[[bytes], tuple[Any, bool]]
 
 
 class RateLimiter:
@@ -200,11 +205,13 @@ class GongClient:
         params: dict[str, Any] | None = None,
         json: dict[str, Any] | None = None,
         keep_number_text: bool = False,
+        decode: Decoder | None = None,
     ) -> dict[str, Any] | None:
         """Send one logical request, retrying what is worth retrying.
 
         `keep_number_text` decodes numbers with a fraction or exponent as `JsonFloat`, which
-        remembers the text Gong sent (for CRM values; see `decode_json`).
+        remembers the text Gong sent (for CRM values; see `decode_json`). `decode` replaces
+        `decode_json` for the body.
         """
         if not path.startswith("/"):
             # An absolute URL would make httpx leave the configured host.
@@ -223,7 +230,12 @@ class GongClient:
                 with attempt:
                     self._this_thread.attempts = attempt.retry_state.attempt_number
                     return self._attempt(
-                        method, path, endpoint, params=params, json=json, keep_number_text=keep_number_text
+                        method,
+                        path,
+                        endpoint,
+                        params=params,
+                        json=json,
+                        decode=decode or functools.partial(decode_json, keep_number_text=keep_number_text),
                     )
         except _Retryable as exhausted:
             raise exhausted.error from None
@@ -243,6 +255,7 @@ class GongClient:
         params: dict[str, Any] | None = None,
         json: dict[str, Any] | None = None,
         keep_number_text: bool = False,
+        decode: Decoder | None = None,
     ) -> Iterator[Page]:
         """Yield every page: the cursor goes in the query for GET and the body for POST.
 
@@ -253,11 +266,18 @@ class GongClient:
         while True:
             if method == "GET":
                 page_params = {**(params or {}), **({"cursor": cursor} if cursor else {})}
-                body = self.request(method, path, params=page_params, keep_number_text=keep_number_text)
+                body = self.request(
+                    method, path, params=page_params, keep_number_text=keep_number_text, decode=decode
+                )
             else:
                 page_json = {**(json or {}), **({"cursor": cursor} if cursor else {})}
                 body = self.request(
-                    method, path, params=params, json=page_json, keep_number_text=keep_number_text
+                    method,
+                    path,
+                    params=params,
+                    json=page_json,
+                    keep_number_text=keep_number_text,
+                    decode=decode,
                 )
             if body is None:
                 return
@@ -288,7 +308,8 @@ class GongClient:
         json: dict[str, Any] | None = None,
         max_passes: int = 4,
         keep_number_text: bool = False,
-    ) -> list[dict[str, Any]]:
+        decode: Decoder | None = None,
+    ) -> list[Any]:
         """Every item of a paginated answer, read in one uninterrupted pass.
 
         Gong's cursor is an offset: an item deleted between pages moves every later item up one
@@ -298,7 +319,7 @@ class GongClient:
         """
         shortfall_retries = 1
         for remaining in range(max_passes - 1, -1, -1):
-            items: list[dict[str, Any]] = []
+            items: list[Any] = []
             total = None
             try:
                 pages = self.paginate(
@@ -308,6 +329,7 @@ class GongClient:
                     params=params,
                     json=json,
                     keep_number_text=keep_number_text,
+                    decode=decode,
                 )
                 for page in pages:
                     total = page.records.get("totalRecords") if total is None else total
@@ -331,7 +353,7 @@ class GongClient:
         *,
         params: dict[str, Any] | None,
         json: dict[str, Any] | None,
-        keep_number_text: bool,
+        decode: Decoder,
     ) -> dict[str, Any] | None:
         self.budget.spend(endpoint)
         wait = self.limiter.reserve()
@@ -353,13 +375,11 @@ class GongClient:
             raise _Retryable(
                 GongServerError(f"{endpoint}: {_describe_transport_error(exc)}", endpoint=endpoint)
             ) from None
-        return self._handle(response, endpoint, keep_number_text)
+        return self._handle(response, endpoint, decode)
 
-    def _handle(
-        self, response: httpx.Response, endpoint: str, keep_number_text: bool = False
-    ) -> dict[str, Any] | None:
+    def _handle(self, response: httpx.Response, endpoint: str, decode: Decoder) -> dict[str, Any] | None:
         status = response.status_code
-        body, repaired = decode_json(response.content, keep_number_text=keep_number_text)
+        body, repaired = decode(response.content)
         request_id = (body or {}).get("requestId") if isinstance(body, dict) else None
         request_id = request_id or response.headers.get("x-traceid")
         if repaired:

@@ -23,6 +23,7 @@ from typing import Any
 import pyarrow as pa
 
 from . import records, settings, tables
+from .client import Decoder
 from .tables import Table
 
 Json = Mapping[str, Any]
@@ -61,6 +62,8 @@ class Endpoint:
     body: Mapping[str, Any] = field(default_factory=dict)
     # decode with number text kept (CRM field values keep "0.0" as Gong sent it); slower
     keep_number_text: bool = False
+    # read the body with this instead of `decode_json` (transcripts: straight into Arrow)
+    decode: Decoder | None = None
 
     @property
     def table_names(self) -> tuple[str, ...]:
@@ -85,10 +88,19 @@ def shape_extensive(calls: Sequence[Json], report: records.ShapingReport) -> dic
     }
 
 
-def shape_transcripts(transcripts: Sequence[Json], report: records.ShapingReport) -> dict[str, pa.Table]:
-    """Transcripts with sentences only: an empty one (`"transcript": []`) is "not yet"."""
+def shape_transcripts(transcripts: Sequence[Any], report: records.ShapingReport) -> dict[str, pa.Table]:
+    """Transcripts with sentences only: an empty one (`"transcript": []`) is "not yet".
+
+    Items read straight into Arrow (`records.ParsedTranscript`) bring their page's rows; only a
+    page `decode_transcript_page` handed to `decode_json` is shaped here, by `transcript_columns`.
+    """
     table = tables.TRANSCRIPT_SENTENCES
-    return {table.name: table.from_columns(records.transcript_columns(transcripts, report))}
+    pages = {id(t.page): t.page for t in transcripts if isinstance(t, records.ParsedTranscript)}
+    decoded = [t for t in transcripts if not isinstance(t, records.ParsedTranscript)]
+    parts = list(pages.values())
+    if decoded or not parts:
+        parts.append(table.from_columns(records.transcript_columns(decoded, report)))
+    return {table.name: parts[0] if len(parts) == 1 else pa.concat_tables(parts)}
 
 
 def _rows_of(table: Table, row: Callable[[Json, records.ShapingReport], dict[str, Any]]) -> Shaper:
@@ -122,6 +134,7 @@ CALL_TRANSCRIPTS = Endpoint(
     scope=Scope.CALLS,
     tables=(tables.TRANSCRIPT_SENTENCES,),
     shape=shape_transcripts,
+    decode=records.decode_transcript_page,
 )
 
 USERS = Endpoint(

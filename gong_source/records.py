@@ -19,9 +19,13 @@ from datetime import timedelta
 from itertools import chain
 from typing import Any
 
+import numpy as np
 import orjson
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pa_json
 
-from .client import REPLACEMENT_CHARACTER, JsonFloat
+from .client import REPLACEMENT_CHARACTER, JsonFloat, decode_json
 from .errors import GongResponseError
 from .tables import (
     CALL_COMMENTS,
@@ -346,8 +350,19 @@ def extensive_rows(call: Json, report: ShapingReport | None = None) -> Rows:
     rows.update(_outline_rows(call_id, content.get("outline")))
     rows[CALL_HIGHLIGHTS.name] = _highlight_rows(call_id, content.get("highlights"))
     rows.update(_crm_and_party_rows(call_id, call))
+    for table, key in ((CALL_COMMENTS, "comment_id"), (CALL_SPEAKERS, "party_id"), (PARTIES, "party_id")):
+        rows[table.name] = _first_per_key(rows[table.name], key)
     _safe_rows([row for table_rows in rows.values() for row in table_rows], report, f"call {call_id}")
     return rows
+
+
+def _first_per_key(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """The first row of each `key`: an id Gong repeats within a call stores one row, so the rows
+    the merge receives are unique by primary key and it can skip its dedup pass."""
+    first: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        first.setdefault(row[key], row)
+    return list(first.values()) if len(first) < len(rows) else rows
 
 
 def _dicts(value: Any) -> Iterable[tuple[int, Json]]:
@@ -578,3 +593,122 @@ def transcript_columns(
             replaced += _safe_column_tails(text_columns, first)
     _count_replaced(replaced, report, "transcripts")
     return columns
+
+
+# The parts of a POST /v2/calls/transcript page the tables use; any other field is ignored.
+_SENTENCE = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("text", pa.string())])
+_SEGMENT = pa.struct([("speakerId", pa.string()), ("topic", pa.string()), ("sentences", pa.list_(_SENTENCE))])
+_TRANSCRIPT = pa.struct([("callId", pa.string()), ("transcript", pa.list_(_SEGMENT))])
+TRANSCRIPT_PAGE_SCHEMA = pa.schema(
+    [
+        ("requestId", pa.string()),
+        ("records", pa.struct([("totalRecords", pa.int64()), ("cursor", pa.string())])),
+        ("callTranscripts", pa.list_(_TRANSCRIPT)),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class ParsedTranscript:
+    """A transcript item read straight into Arrow: its call, its sentence count, and the
+    sentence rows of the whole page it came on (shared by the page's items)."""
+
+    call_id: str
+    sentences: int
+    page: pa.Table
+
+
+def transcripts_with_sentences(found: Iterable[Any]) -> dict[str, Any]:
+    """The transcripts that hold sentences, by call, the first of a call Gong sent twice; an
+    empty one (`"transcript": []`) is "not yet"."""
+    kept: dict[str, Any] = {}
+    for item in found:
+        if isinstance(item, ParsedTranscript):
+            if item.sentences:
+                kept.setdefault(item.call_id, item)
+            continue
+        segments = items(section(item).get("transcript"))
+        if any(items(s.get("sentences")) for s in segments if isinstance(s, Mapping)):
+            kept.setdefault(required_id(item, "callId", "transcript"), item)
+    return kept
+
+
+def decode_transcript_page(content: bytes) -> tuple[Any, bool]:
+    """A transcript page as `decode_json` would give it, its items as `ParsedTranscript`s.
+
+    `pyarrow.json` reads the page into columns with no Python object per sentence (a page of
+    30,000 sentences held about 80 MB of Python objects). What it cannot read exactly as
+    `transcript_columns` would shape it goes through `decode_json` instead, whole: a body that
+    is not this shape (an error, a field of another type), NUL or lone surrogates (`safe_text`
+    replaces and counts them), bytes that are not UTF-8, a transcript without a `callId` or
+    twice on one page, a sentence that is not an object.
+    """
+    if b"\\u0000" not in content and b"\x00" not in content:
+        try:
+            parsed = _transcript_page(content)
+        except (pa.ArrowInvalid, ValueError):
+            parsed = None
+        if parsed is not None:
+            return parsed, False
+    return decode_json(content)
+
+
+def _transcript_page(content: bytes) -> dict[str, Any] | None:
+    page = pa_json.read_json(
+        pa.BufferReader(content),
+        read_options=pa_json.ReadOptions(block_size=len(content) + 1),
+        parse_options=pa_json.ParseOptions(
+            explicit_schema=TRANSCRIPT_PAGE_SCHEMA,
+            unexpected_field_behavior="ignore",
+            newlines_in_values=True,
+        ),
+    )
+    if page.num_rows != 1 or page.column("callTranscripts").null_count:
+        return None
+    transcripts = page.column("callTranscripts").combine_chunks().flatten()
+    call_ids = pc.struct_field(transcripts, "callId")
+    if (
+        call_ids.null_count
+        or (len(call_ids) and not pc.min(pc.utf8_length(call_ids)).as_py())
+        or pc.count_distinct(call_ids).as_py() != len(call_ids)
+    ):
+        return None
+    segment_lists = pc.struct_field(transcripts, "transcript")
+    segments = segment_lists.flatten()
+    sentence_lists = pc.struct_field(segments, "sentences")
+    sentences = sentence_lists.flatten()
+    if sentences.null_count:
+        return None
+    of_segment = pc.list_parent_indices(sentence_lists)
+    of_call = pc.take(pc.list_parent_indices(segment_lists), of_segment)
+    topics = pc.struct_field(segments, "topic")
+    rows = TRANSCRIPT_SENTENCES.from_columns(
+        {
+            "call_id": pc.take(call_ids, of_call),
+            "segment_index": pc.take(_index_in_list(segment_lists), of_segment),
+            "sentence_index": _index_in_list(sentence_lists),
+            "speaker_id": pc.take(pc.struct_field(segments, "speakerId"), of_segment),
+            "topic": pc.take(pc.if_else(pc.equal(topics, ""), None, topics), of_segment),
+            "start_ms": pc.struct_field(sentences, "start"),
+            "end_ms": pc.struct_field(sentences, "end"),
+            "text": pc.struct_field(sentences, "text"),
+        }
+    )
+    rows.validate(full=True)  # raises on bytes that are not UTF-8
+    counts = np.bincount(of_call.to_numpy(), minlength=len(call_ids))
+    records = page.column("records")[0].as_py() or {}
+    return {
+        "requestId": page.column("requestId")[0].as_py(),
+        "records": {key: value for key, value in records.items() if value is not None},
+        "callTranscripts": [
+            ParsedTranscript(call_id, int(count), rows)
+            for call_id, count in zip(call_ids.to_pylist(), counts, strict=True)
+        ],
+    }
+
+
+def _index_in_list(lists: pa.ListArray) -> pa.Array:
+    """For each value of `lists.flatten()`, its position within its own list."""
+    lengths = pc.fill_null(pc.list_value_length(lists), 0).to_numpy()
+    starts = np.cumsum(lengths) - lengths
+    return pa.array(np.arange(int(lengths.sum()), dtype=np.int64) - np.repeat(starts, lengths))

@@ -19,20 +19,22 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import dlt
+import orjson
 import pandas  # noqa: F401  (eager import: pyarrow in a dlt worker thread can half-import it)
 import pendulum
 import pyarrow as pa
 import pyarrow.compute as pc
 from dlt.extract import DltResource
 
-from . import records, settings
+from . import readahead, records, settings
 from .budget import DailyBudget
-from .client import GongClient
+from .client import GongClient, Page
 from .config import GongConfig
 from .endpoints import ENDPOINTS, Endpoint, Scope, call_scoped_tables, table_names, window_endpoint
 from .errors import GongCursorExpiredError
@@ -79,9 +81,11 @@ class Removals:
 
 @dataclass
 class TranscriptRequest:
-    """Up to 100 call ids (with their start, epoch seconds) whose transcript is wanted."""
+    """Up to 100 call ids (with their start, epoch seconds) whose transcript is wanted, and the
+    requests for them already under way, by endpoint name (`_WindowReader._ask`)."""
 
     call_ids: dict[str, float] = field(default_factory=dict)
+    fetched: dict[str, Future[list[Any]]] = field(default_factory=dict)
 
 
 @dlt.source(name="gong", max_table_nesting=0, spec=GongConfig)
@@ -114,6 +118,7 @@ def gong_source(
     listing = window_endpoint(endpoints)
     removable = call_scoped_tables(endpoints)
     shared: dict[str, SyncState] = {}
+    append = _nothing_stored()
 
     @dlt.resource(name=listing.name, selected=False)
     def call_pages() -> Iterator[Any]:
@@ -123,14 +128,20 @@ def gong_source(
         full = {t.name for t in removable} <= selected
         plan = plan_windows(state, config, end, wanted, full=full, backfill=backfill)
         windows = plan.windows[:max_windows] if max_windows else plan.windows
-        reader = _WindowReader(connection, config, listing, removable, state, selected, full)
+        by_ids = [e for e in endpoints if e.scope is Scope.CALLS and set(e.table_names) & selected]
+        reader = _WindowReader(connection, config, listing, removable, state, selected, full, by_ids)
         try:
             for index, window in enumerate(windows):
-                yield from reader.read(window)
+                following = plan.windows[index + 1] if index + 1 < len(plan) else None
+                yield from reader.read(window, following)
                 if index == len(plan) - 1:
                     yield from reader.retry_pending(end)
                 state.apply(window)
+        except BaseException:
+            reader.close(cancel=True)
+            raise
         finally:
+            reader.close()
             connection.save_budget()
 
     resources: list[DltResource] = [call_pages]
@@ -150,19 +161,38 @@ def gong_source(
         else:
             fetcher = call_pages
         resources.append(fetcher) if fetcher is not call_pages else None
-        resources.extend(_table_resource(table, fetcher, connection.report) for table in endpoint.tables)
+        resources.extend(
+            _table_resource(table, fetcher, connection.report, append) for table in endpoint.tables
+        )
     return resources
 
 
-def _table_resource(table: Table, parent: DltResource, report: records.ShapingReport) -> DltResource:
+def _nothing_stored() -> bool:
+    """Whether no call-scoped row can be stored yet, so the tables may append instead of merge:
+    this source never committed anything (its state, committed with the data, is empty) and the
+    destination holds no call. Unknown (no pipeline) means no."""
+    try:
+        state = dlt.current.source_state()
+    except Exception:
+        return False
+    return not state and not LoadedCalls().any_call()
+
+
+def _table_resource(
+    table: Table, parent: DltResource, report: records.ShapingReport, append: bool
+) -> DltResource:
     def rows(item: Any) -> Iterator[pa.Table]:
         data = item.table(table.name) if isinstance(item, ShapedPage | Removals) else None
+        if data is not None and DELETED_COLUMN in data.column_names:
+            markers = int(pc.sum(data.column(DELETED_COLUMN)).as_py() or 0)
+            if append and markers:  # nothing stored to delete: a marker would be stored as a row
+                data = data.filter(pc.invert(pc.fill_null(data.column(DELETED_COLUMN), False)))
+            elif markers:
+                report.add_markers(table.name, markers)
         if data is not None and data.num_rows:
-            if DELETED_COLUMN in data.column_names:
-                report.add_markers(table.name, int(pc.sum(data.column(DELETED_COLUMN)).as_py() or 0))
             yield data
 
-    return dlt.transformer(rows, data_from=parent, **table.resource_hints())
+    return dlt.transformer(rows, data_from=parent, **table.resource_hints(append))
 
 
 def _call_fetcher(
@@ -172,24 +202,21 @@ def _call_fetcher(
         if isinstance(item, Removals):
             yield item
         elif isinstance(item, TranscriptRequest):
-            body = {"filter": {"callIds": list(item.call_ids)}}
-            found = connection.get().fetch_all(
-                endpoint.method, endpoint.path, items_key=endpoint.items_key, json=body
-            )
-            with_sentences = {
-                records.required_id(t, "callId", "transcript")
-                for t in found
-                if any(
-                    records.items(s.get("sentences"))
-                    for s in records.items(t.get("transcript"))
-                    if isinstance(s, dict)
-                )
-            }
-            shared["state"].transcripts_asked(item.call_ids, with_sentences)
-            kept = [t for t in found if records.text(t.get("callId")) in with_sentences]
-            yield ShapedPage(endpoint, kept, connection.report)
+            under_way = item.fetched.pop(endpoint.name, None)
+            ids = list(item.call_ids)
+            found = under_way.result() if under_way else _fetch_by_ids(connection, endpoint, ids)
+            kept = records.transcripts_with_sentences(found)
+            shared["state"].transcripts_asked(item.call_ids, kept)
+            yield ShapedPage(endpoint, list(kept.values()), connection.report)
 
     return fetch
+
+
+def _fetch_by_ids(connection: _Connection, endpoint: Endpoint, call_ids: list[str]) -> list[Any]:
+    body = {"filter": {"callIds": call_ids}}
+    return connection.get().fetch_all(
+        endpoint.method, endpoint.path, items_key=endpoint.items_key, json=body, decode=endpoint.decode
+    )
 
 
 def _snapshot_fetcher(endpoint: Endpoint, connection: _Connection) -> Callable[[], Iterator[ShapedPage]]:
@@ -227,7 +254,13 @@ class _Connection:
 
 
 class _WindowReader:
-    """Lists one window completely, page by page, and says what to load, ask and remove."""
+    """Lists one window completely, page by page, and says what to load, ask and remove.
+
+    Requests go out ahead of the shaping (`readahead`): the listing a few pages ahead, each
+    batch's by-id requests (`by_ids`) as soon as its ids are known, on a thread of its own (one
+    request at a time fills a slot of the limiter; more would only hold more pages), and the
+    next window's listing once this one is read.
+    """
 
     def __init__(
         self,
@@ -238,16 +271,28 @@ class _WindowReader:
         state: SyncState,
         selected: set[str],
         full: bool,
+        by_ids: Sequence[Endpoint] = (),
     ) -> None:
+        self.connection = connection
         self.client, self.config, self.listing, self.state = connection.get(), config, listing, state
+        self.read_aheads = readahead.for_client(self.client)
+        self.by_ids = by_ids
+        self.fetching = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gong-by-ids")
         self.report = connection.report
         self.removable = removable
         self.full = full
         self.transcripts = "transcript_sentences" in selected
         self.loaded = LoadedCalls()
         self.asked: set[str] = set()
+        self.shaped: set[str] = set()  # each call once per load package: the merge skips dedup
 
-    def read(self, window: Window) -> Iterator[Any]:
+    def close(self, cancel: bool = False) -> None:
+        """Stop taking requests; those under way finish for the items already yielded."""
+        self.fetching.shutdown(wait=False, cancel_futures=cancel)
+
+    def read(self, window: Window, following: Window | None = None) -> Iterator[Any]:
+        """The window's items; then the listing of `following` (the plan's next) starts."""
+        self.read_aheads.start(*self._listing(window))  # under way while the destination is asked
         content = window.kind.loads_content
         have_sentences = (
             self.loaded.with_sentences(window.start, window.end) if content and self.transcripts else set()
@@ -271,6 +316,9 @@ class _WindowReader:
                     private.add(call_id)
                     continue
                 listed.add(call_id)
+                if call_id in self.shaped:  # a page served twice, or a window overlapping another
+                    continue
+                self.shaped.add(call_id)
                 kept.append(call)
                 if (
                     content
@@ -279,11 +327,15 @@ class _WindowReader:
                     and call_id not in self.asked
                 ):
                     wanted.call_ids[call_id] = _epoch(meta.get("started"), call_id)
+            batch = self._ask(wanted) if len(wanted.call_ids) >= settings.MAX_CALL_IDS_PER_REQUEST else None
+            if batch is not None:  # asked now, answered while dlt shapes the page
+                wanted = TranscriptRequest()
             if content and kept:
                 yield ShapedPage(self.listing, kept, self.report)
-            if len(wanted.call_ids) >= settings.MAX_CALL_IDS_PER_REQUEST:
-                yield self._ask(wanted)
-                wanted = TranscriptRequest()
+            if batch is not None:
+                yield batch
+        if following is not None and self._budget_left() > readahead.BUDGET_MARGIN:
+            self.read_aheads.start(*self._listing(following))
         if wanted.call_ids:
             yield self._ask(wanted)
         if self.full:
@@ -305,8 +357,15 @@ class _WindowReader:
             batch = ids[first : first + settings.MAX_CALL_IDS_PER_REQUEST]
             yield self._ask(TranscriptRequest({c: pending[c] for c in batch}))
 
+    def _budget_left(self) -> int:
+        return self.client.budget.limit - self.client.budget.used
+
     def _ask(self, request: TranscriptRequest) -> TranscriptRequest:
         self.asked.update(request.call_ids)
+        for endpoint in self.by_ids:
+            request.fetched[endpoint.name] = self.fetching.submit(
+                _fetch_by_ids, self.connection, endpoint, list(request.call_ids)
+            )
         return request
 
     def _filter(self, window: Window) -> dict[str, Any]:
@@ -320,21 +379,30 @@ class _WindowReader:
             flt["primaryUserIds"] = list(self.config.primary_user_ids)
         return flt
 
+    def _listing(self, window: Window) -> tuple[str, Callable[[], Iterator[Page]]]:
+        """The window's listing request: a key for its read-ahead, and its pages."""
+        body = {"filter": self._filter(window), **(self.listing.body if window.kind.loads_content else {})}
+
+        def pages() -> Iterator[Page]:
+            return self.client.paginate(
+                self.listing.method,
+                self.listing.path,
+                items_key=self.listing.items_key,
+                json=body,
+                keep_number_text=self.listing.keep_number_text,
+            )
+
+        return f"{self.listing.path} {orjson.dumps(body, option=orjson.OPT_SORT_KEYS).decode()}", pages
+
     def _pages(self, window: Window) -> Iterator[list[dict[str, Any]]]:
         """Every page of the window; re-read once if Gong served fewer calls than it counted
         (an offset cursor skips one when a call is deleted between pages) or a cursor expired.
-        A page served twice merges onto itself."""
-        body = {"filter": self._filter(window), **(self.listing.body if window.kind.loads_content else {})}
+        A call served twice is shaped once (`read`)."""
+        key, pages = self._listing(window)
         for attempt in (1, 2):
             served, total = 0, None
             try:
-                for page in self.client.paginate(
-                    self.listing.method,
-                    self.listing.path,
-                    items_key=self.listing.items_key,
-                    json=body,
-                    keep_number_text=self.listing.keep_number_text,
-                ):
+                for page in self.read_aheads.take(key, pages) if attempt == 1 else pages():
                     total = page.records.get("totalRecords") if total is None else total
                     served += len(page.items)
                     yield page.items

@@ -45,14 +45,22 @@ class Table:
     def column_names(self) -> list[str]:
         return [name for name, _ in self.columns]
 
-    def resource_hints(self) -> dict[str, Any]:
-        """Keyword arguments for `dlt.resource` / `dlt.transformer`."""
+    def resource_hints(self, append: bool = False) -> dict[str, Any]:
+        """Keyword arguments for `dlt.resource` / `dlt.transformer`.
+
+        A call-scoped table merges by call (delete-insert on `call_id`, `_deleted` rows delete).
+        The source sends each row once per load package, so dlt's per-key dedup pass over the
+        staging table is skipped (`deduplicated`). `append` is for a load into a table that can
+        hold no row yet: no staging table, no delete, and the caller drops deletion markers.
+        """
         hints: dict[str, Any] = {"name": self.name, "primary_key": list(self.primary_key)}
         if self.call_scoped:
+            merge = {"disposition": "merge", "strategy": "delete-insert", "deduplicated": True}
+            deleted = {"data_type": "bool", **({} if append else {"hard_delete": True})}
             hints.update(
-                write_disposition="merge",
+                write_disposition="append" if append else merge,
                 merge_key="call_id",
-                columns={DELETED_COLUMN: {"data_type": "bool", "hard_delete": True}},
+                columns={DELETED_COLUMN: deleted},
             )
         else:
             hints["write_disposition"] = "replace"

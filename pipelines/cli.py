@@ -33,6 +33,7 @@ from gong_source.config import configured_secrets
 from gong_source.errors import ExitCode, GongConfigError, exit_code, settings_file_error
 from gong_source.values import setting_date, setting_number
 
+from . import defaults
 from . import demo as demo_module
 from . import report as report_module
 from .runner import RunOptions, RunSummary, backfill, describe_plan, exit_message, run
@@ -44,6 +45,7 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    defaults.tune_process()
     try:
         args = _parser().parse_args(argv)
     except SystemExit as done:  # --help, --version, or a bad flag (one line already printed)

@@ -8,7 +8,11 @@ import httpx
 import pyarrow as pa
 
 from gong_emulator import Company, CompanySpec
-from gong_source import GongClient, GongConfig, RateLimiter, records, tables
+from gong_source import GongClient, GongConfig, RateLimiter, endpoints, records, tables
+from gong_source.client import decode_json
+from tests.fixtures import GONG_API_MD
+
+TRANSCRIPT_FIXTURE = GONG_API_MD / "POST_v2_calls_transcript.200.json"
 
 
 def _arrow(table: tables.Table, rows) -> pa.Table:
@@ -217,3 +221,68 @@ def test_a_text_field_that_turns_into_an_object_or_list_stores_compact_json():
     # An object holding a lone surrogate (orjson refuses it) still becomes JSON, made safe.
     odd = {"metaData": {"id": "9"}, "content": {"keyPoints": [{"text": {"s": "\ud800"}}]}}
     assert records.extensive_rows(odd)["call_key_points"][0]["text"] == '{"s":"\ufffd"}'
+
+
+# -- transcripts straight to Arrow: the same table as decode_json + transcript_columns ----------
+def _page(*transcripts) -> bytes:
+    body = {"requestId": "r1", "records": {"totalRecords": len(transcripts)}, "callTranscripts": transcripts}
+    return json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _read_both_ways(content: bytes) -> tuple[bool, pa.Table, pa.Table, dict, dict]:
+    """(read straight into Arrow?, that table, the decode_json + transcript_columns table, both reports)."""
+    fast_report, slow_report = records.ShapingReport(), records.ShapingReport()
+    fast, _ = records.decode_transcript_page(content)
+    slow, _ = decode_json(content)
+    kept = records.transcripts_with_sentences(fast["callTranscripts"]).values()
+    got = endpoints.shape_transcripts(list(kept), fast_report)["transcript_sentences"]
+    expected = tables.TRANSCRIPT_SENTENCES.from_columns(
+        records.transcript_columns(
+            records.transcripts_with_sentences(slow["callTranscripts"]).values(), slow_report
+        )
+    )
+    assert fast["records"]["totalRecords"] == slow["records"]["totalRecords"]
+    straight = all(isinstance(t, records.ParsedTranscript) for t in fast["callTranscripts"])
+    return straight, got, expected, fast_report.counts(), slow_report.counts()
+
+
+def test_transcript_pages_read_into_arrow_equal_the_shaped_rows():
+    company = Company(CompanySpec(seed=8, n_calls=6, sentences_per_call=40))
+    emulated = [call.transcript() for call in company.calls()]
+    recorded = json.loads(TRANSCRIPT_FIXTURE.read_text(encoding="utf-8"))["body"]["callTranscripts"]
+    odd = [
+        {"callId": "1", "transcript": []},  # not transcribed yet: no rows, asked again later
+        {"callId": "2"},  # no transcript at all
+        {"callId": "3", "transcript": [None, {"sentences": [{"text": "no speaker, no times"}]}]},
+        {"callId": "4", "transcript": [{"speakerId": "", "topic": "", "extra": 1, "sentences": [{}]}]},
+        {"callId": "5", "transcript": [{"topic": "Pricing", "sentences": None}, {"sentences": []}]},
+    ]
+    for transcripts in (emulated, recorded, odd, []):
+        straight, got, expected, fast_counts, slow_counts = _read_both_ways(_page(*transcripts))
+        assert straight  # no Python object per sentence
+        assert got.equals(expected) and got.num_rows == expected.num_rows
+        assert fast_counts == slow_counts == {}
+    assert _read_both_ways(_page(*emulated))[1].num_rows == 6 * 40
+
+
+def test_transcript_pages_arrow_cannot_read_exactly_are_shaped_as_before():
+    sentence = {"start": 1, "end": 2, "text": "fine"}
+    cases = [
+        [{"callId": "1", "transcript": [{"sentences": [{**sentence, "text": "a\x00b"}]}]}],  # NUL
+        [{"callId": "1", "transcript": [{"speakerId": "7\x00", "sentences": [sentence]}]}],
+        [{"callId": 12, "transcript": [{"sentences": [sentence]}]}],  # a number for an id
+        [{"callId": "1", "transcript": [{"sentences": [{"start": "19740", "end": 2.0, "text": 5}]}]}],
+        [{"callId": "1", "transcript": [{"sentences": [sentence, None, 3]}]}],  # not objects
+        [{"callId": "1", "transcript": [{"sentences": [sentence]}]}] * 2,  # one call twice
+    ]
+    for transcripts in cases:
+        straight, got, expected, fast_counts, slow_counts = _read_both_ways(_page(*transcripts))
+        assert not straight
+        assert got.equals(expected) and got.num_rows == 1 and fast_counts == slow_counts
+    lone_surrogate = _page(*cases[0]).replace(b"\\u0000", b"\\ud800")
+    latin1 = _page(*cases[0]).replace(b"\\u0000", "é".encode("latin-1"))
+    for content in (lone_surrogate, latin1):
+        straight, got, expected, fast_counts, slow_counts = _read_both_ways(content)
+        assert not straight and got.equals(expected)
+        assert got.column("text").to_pylist() == ["a\ufffdb"]
+    assert _read_both_ways(_page(*cases[0]))[3] == {"replaced_characters": 1}

@@ -1,0 +1,62 @@
+"""Requests read ahead: the same pages in the same order, errors where they would have been."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from gong_source.client import Page
+from gong_source.errors import GongServerError
+from gong_source.readahead import DEPTH, ReadAheads
+
+
+def _pages(n: int, calls: list[str], name: str, fail_after: int | None = None):
+    def pages() -> Iterator[Page]:
+        calls.append(name)
+        for number in range(n):
+            if number == fail_after:
+                raise GongServerError(f"{name}: HTTP 503 on page {number}")
+            yield Page(items=[{"id": f"{name}-{number}"}], records={}, request_id=f"{name}/{number}")
+
+    return pages
+
+
+def test_a_listing_read_ahead_is_taken_once_with_its_pages_in_order():
+    calls: list[str] = []
+    ahead = ReadAheads()
+    ahead.start("next window", _pages(5, calls, "next window"))
+    served = [page.request_id for page in ahead.take("next window", _pages(5, calls, "again"))]
+    assert served == [f"next window/{n}" for n in range(5)]
+    assert calls == ["next window"]  # the pages were requested once, by the read-ahead
+    # taken: a second ask for the same listing requests it again
+    assert len(list(ahead.take("next window", _pages(2, calls, "again")))) == 2
+    assert calls == ["next window", "again"]
+
+
+def test_a_read_ahead_for_another_request_is_dropped_and_stops_requesting():
+    calls: list[str] = []
+    sent = []
+
+    def endless() -> Iterator[Page]:
+        while True:
+            sent.append(len(sent))
+            yield Page(items=[], records={}, request_id=str(len(sent)))
+
+    ahead = ReadAheads()
+    ahead.start("planned", endless)
+    assert [p.request_id for p in ahead.take("asked", _pages(1, calls, "asked"))] == ["asked/0"]
+    for thread in [t for t in threading.enumerate() if t.name == "gong-read-ahead"]:
+        thread.join(timeout=30)
+    assert not [t for t in threading.enumerate() if t.name == "gong-read-ahead"]
+    assert len(sent) <= DEPTH + 2  # what it held, plus the page it was sending when dropped
+
+
+def test_an_error_of_a_read_ahead_request_is_raised_after_the_pages_before_it():
+    calls: list[str] = []
+    served = []
+    with pytest.raises(GongServerError, match="HTTP 503 on page 2"):
+        for page in ReadAheads().take("window", _pages(5, calls, "window", fail_after=2)):
+            served.append(page.request_id)
+    assert served == ["window/0", "window/1"]
