@@ -283,6 +283,7 @@ class _WindowReader:
         self.full = full
         self.transcripts = "transcript_sentences" in selected
         self.loaded = LoadedCalls()
+        self.scope_noted = False  # the out-of-scope warning is given once per source
         self.asked: set[str] = set()
         self.shaped: set[str] = set()  # each call once per load package: the merge skips dedup
 
@@ -297,13 +298,7 @@ class _WindowReader:
         have_sentences = (
             self.loaded.with_sentences(window.start, window.end) if content and self.transcripts else set()
         )
-        known = (
-            self.loaded.in_window(
-                window.start, window.end, self.config.workspace_id, self.config.primary_user_ids
-            )
-            if self.full
-            else set()
-        )
+        known = self._known(window) if self.full else set()
         listed: set[str] = set()
         private: set[str] = set()
         wanted = TranscriptRequest()
@@ -412,6 +407,23 @@ class _WindowReader:
                 continue
             if not (isinstance(total, int) and served < total):
                 return
+
+    def _known(self, window: Window) -> set[str]:
+        """Stored calls of the window in this run's scope (the only ones a deletion may touch);
+        says so (once per source) when a workspace or user filter leaves stored calls out."""
+        scope = self.config.workspace_id, self.config.primary_user_ids
+        known = self.loaded.in_window(window.start, window.end, *scope)
+        if any(scope) and not self.scope_noted:
+            outside = len(self.loaded.in_window(window.start, window.end, None, None) - known)
+            if outside:
+                self.scope_noted = True
+                logger.warning(
+                    "%s: %d stored calls are outside this run's workspace/user filter; they are "
+                    "kept, never deleted by a run with another filter",
+                    window.describe(),
+                    outside,
+                )
+        return known
 
     def _removed(self, window: Window, known: set[str], listed: set[str], private: set[str]) -> set[str]:
         """Deletions only from evidence: stored in this scope, absent from a non-empty listing,

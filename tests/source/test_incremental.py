@@ -5,6 +5,7 @@ Request counts are read at the emulator, expectations from its generated company
 
 from __future__ import annotations
 
+import logging
 import math
 from datetime import timedelta
 from itertools import pairwise
@@ -115,13 +116,18 @@ def test_a_deletion_older_than_the_deep_lookback_is_caught_by_the_reconcile(tmp_
         assert reconcile
 
 
-def test_a_mistyped_workspace_deletes_nothing(tmp_path, monkeypatch):
+def test_a_mistyped_workspace_deletes_nothing_and_says_so(tmp_path, monkeypatch, caplog):
     with emulator(SPEC) as emu, warehouse("duckdb", tmp_path, monkeypatch) as target:
         target.load(emu, SPEC.start)
         before = target.snapshot()
         emu.clock.advance(25 * 3600)  # the deep pass re-lists four days under the wrong filter
-        target.load(emu, SPEC.start, workspace_id="1234567890123456789")
+        with caplog.at_level(logging.WARNING, logger="gong_source"):
+            target.load(emu, SPEC.start, workspace_id="1234567890123456789")
         assert target.snapshot() == before
+    noted = [
+        r.getMessage() for r in caplog.records if "outside this run's workspace/user filter" in r.getMessage()
+    ]
+    assert noted and all(" stored calls are outside" in n and "kept" in n for n in noted), noted
 
 
 @pytest.mark.parametrize("hours", [1, 30])
