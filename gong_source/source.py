@@ -6,7 +6,9 @@ Shape of one run (the registry in `endpoints.py` says which endpoint feeds which
       ├── calls, call_details, call_topics, ..., parties, call_speakers   one shaping per page
       └── call_transcripts   POST /v2/calls/transcript, up to 100 call ids (not loaded)
             └── transcript_sentences
-    user_pages -> users, workspace_pages -> workspaces     full refresh
+    user_pages -> users, workspace_pages -> workspaces, settings -> trackers, scorecards ...
+                                                          full refresh
+    answered_scorecard_pages, user_interaction_pages, user_activity_pages    day windows
 
 `call_pages` plans its windows from source state (`sync.plan_windows`): each table's
 high-water mark minus the lookback, plus the deep and reconcile passes when due. dlt commits
@@ -37,7 +39,7 @@ from .config import GongConfig
 from .endpoints import ENDPOINTS, Endpoint, Scope, call_scoped_tables, table_names, window_endpoint
 from .errors import GongCursorExpiredError
 from .loaded import LoadedCalls
-from .sync import SyncState, Window, plan_windows
+from .sync import SyncState, Window, plan_days, plan_windows
 from .tables import DELETED_COLUMN, Table
 from .timestamps import to_gong_filter, to_utc, to_utc_or_none
 
@@ -147,6 +149,10 @@ def gong_source(
             fetcher = dlt.resource(
                 _snapshot_fetcher(endpoint, connection), name=endpoint.name, selected=False
             )
+        elif endpoint.scope is Scope.DAYS:
+            fetcher = dlt.resource(
+                _day_fetcher(endpoint, connection, end), name=endpoint.name, selected=False
+            )
         else:
             fetcher = call_pages
         resources.append(fetcher) if fetcher is not call_pages else None
@@ -197,6 +203,35 @@ def _snapshot_fetcher(endpoint: Endpoint, connection: _Connection) -> Callable[[
         try:
             items = connection.get().fetch_all(endpoint.method, endpoint.path, items_key=endpoint.items_key)
             yield ShapedPage(endpoint, items, connection.report)
+        finally:
+            connection.save_budget()
+
+    return fetch
+
+
+def _day_fetcher(
+    endpoint: Endpoint, connection: _Connection, end: datetime
+) -> Callable[[], Iterator[ShapedPage]]:
+    """Day windows from the table's day mark (`sync.plan_days`); the mark moves per window."""
+
+    def fetch() -> Iterator[ShapedPage]:
+        state = SyncState(dlt.current.source_state())
+        config = connection.config
+        table = endpoint.table_names[0]
+        try:
+            for first, stop in plan_days(state, config, end, table, endpoint.one_day_per_request):
+                flt: dict[str, Any] = dict(
+                    zip(endpoint.day_keys, (first.isoformat(), stop.isoformat()), strict=True)
+                )
+                if endpoint.user_key and config.primary_user_ids:
+                    flt[endpoint.user_key] = list(config.primary_user_ids)
+                found = connection.get().fetch_all(
+                    endpoint.method, endpoint.path, items_key=endpoint.items_key, json={"filter": flt}
+                )
+                if endpoint.one_day_per_request:
+                    found = [{**item, "day": first.isoformat()} for item in found]
+                yield ShapedPage(endpoint, found, connection.report)
+                state.advance_day_mark(table, stop)
         finally:
             connection.save_budget()
 

@@ -31,6 +31,10 @@ class Table:
     primary_key: tuple[str, ...]
     columns: tuple[tuple[str, pa.DataType], ...]
     call_scoped: bool = True
+    # not call-scoped, yet read in part (day windows): merge on the primary key, keep the rest
+    merged: bool = False
+    # what a row is and where it comes from (dbt's description when no docs block names the table)
+    description: str = ""
 
     @cached_property
     def schema(self) -> pa.Schema:
@@ -55,7 +59,7 @@ class Table:
                 columns={DELETED_COLUMN: {"data_type": "bool", "hard_delete": True}},
             )
         else:
-            hints["write_disposition"] = "replace"
+            hints["write_disposition"] = "merge" if self.merged else "replace"
         return hints
 
     def to_arrow(self, rows: Iterable[Mapping[str, Any]]) -> pa.Table:
@@ -305,6 +309,7 @@ CRM_FIELDS = _table(
     ("field_name", TEXT),
     ("field_value", TEXT),
     ("field_value_number", DOUBLE),
+    ("timing", TEXT),
 )
 
 PARTIES = _table(
@@ -334,6 +339,19 @@ CALL_SPEAKERS = _table(
     ("talk_time_seconds", DOUBLE),
 )
 
+CALL_ACTION_ITEMS = _table(
+    "call_action_items",
+    ("call_id", "action_item_index"),
+    ("call_id", TEXT),
+    ("action_item_index", BIGINT),
+    ("speaker_id", TEXT),
+    ("snippet", TEXT),
+    ("start_seconds", DOUBLE),
+    ("end_seconds", DOUBLE),
+    description="Action items Gong found in a call (content.pointsOfInterest.actionItems of "
+    "/v2/calls/extensive): who said it (speaker_id joins parties.speaker_id), the snippet and when.",
+)
+
 TRANSCRIPT_SENTENCES = _table(
     "transcript_sentences",
     ("call_id", "segment_index", "sentence_index"),
@@ -361,4 +379,156 @@ CALL_DETAIL_TABLES = (
     CALL_COMMENTS,
     CRM_OBJECTS,
     CRM_FIELDS,
+    CALL_ACTION_ITEMS,
+)
+
+# -- settings: read in full on every run ---------------------------------------------------------
+TRACKERS = _table(
+    "trackers",
+    ("tracker_id",),
+    ("tracker_id", TEXT),
+    ("tracker_name", TEXT),
+    ("workspace_id", TEXT),
+    ("affiliation", TEXT),
+    ("part_of_question", BOOL),
+    ("said_at", TEXT),
+    ("said_at_interval", DOUBLE),
+    ("said_at_unit", TEXT),
+    ("said_in_topics", TEXT),
+    ("said_in_call_parts", TEXT),
+    ("filter_query", TEXT),
+    ("created_at", TIMESTAMP),
+    ("creator_user_id", TEXT),
+    ("updated_at", TIMESTAMP),
+    ("updater_user_id", TEXT),
+    call_scoped=False,
+    description="Keyword tracker definitions (/v2/settings/trackers): one row per tracker; "
+    "tracker_id joins call_trackers and call_tracker_occurrences.",
+)
+
+TRACKER_KEYWORDS = _table(
+    "tracker_keywords",
+    ("tracker_id", "language", "keyword_index"),
+    ("tracker_id", TEXT),
+    ("language", TEXT),
+    ("keyword_index", BIGINT),
+    ("keyword", TEXT),
+    ("include_related_forms", BOOL),
+    call_scoped=False,
+    description="The keywords of each tracker, per language (/v2/settings/trackers languageKeywords).",
+)
+
+SCORECARDS = _table(
+    "scorecards",
+    ("scorecard_id",),
+    ("scorecard_id", TEXT),
+    ("scorecard_name", TEXT),
+    ("workspace_id", TEXT),
+    ("enabled", BOOL),
+    ("review_method", TEXT),
+    ("updater_user_id", TEXT),
+    ("created_at", TIMESTAMP),
+    ("updated_at", TIMESTAMP),
+    call_scoped=False,
+    description="Scorecard definitions (/v2/settings/scorecards): one row per scorecard.",
+)
+
+SCORECARD_QUESTIONS = _table(
+    "scorecard_questions",
+    ("scorecard_id", "question_id"),
+    ("scorecard_id", TEXT),
+    ("question_id", TEXT),
+    ("question_index", BIGINT),
+    ("question_revision_id", TEXT),
+    ("question_text", TEXT),
+    ("is_overall", BOOL),
+    ("question_type", TEXT),
+    ("min_range", BIGINT),
+    ("max_range", BIGINT),
+    ("answer_guide", TEXT),
+    ("answer_options", TEXT),
+    ("updater_user_id", TEXT),
+    ("created_at", TIMESTAMP),
+    ("updated_at", TIMESTAMP),
+    call_scoped=False,
+    description="The questions of each scorecard, in order; question_id joins scorecard_answers.",
+)
+
+# -- day-windowed stats: re-read over a lookback of days, merged on the key ------------------------
+SCORECARD_ANSWERS = _table(
+    "scorecard_answers",
+    ("answered_scorecard_id", "question_id"),
+    ("answered_scorecard_id", TEXT),
+    ("question_id", TEXT),
+    ("scorecard_id", TEXT),
+    ("scorecard_name", TEXT),
+    ("call_id", TEXT),
+    ("call_started_at", TIMESTAMP),
+    ("reviewed_user_id", TEXT),
+    ("reviewer_user_id", TEXT),
+    ("reviewed_at", TIMESTAMP),
+    ("visibility_type", TEXT),
+    ("question_revision_id", TEXT),
+    ("is_overall", BOOL),
+    ("score", DOUBLE),
+    ("answer_text", TEXT),
+    ("not_applicable", BOOL),
+    ("selected_options", TEXT),
+    call_scoped=False,
+    merged=True,
+    description="Answered scorecards, one row per answer (/v2/stats/activity/scorecards, by review "
+    "day): call_id joins calls, reviewed_user_id and reviewer_user_id join users.",
+)
+
+USER_DAY_INTERACTION_STATS = _table(
+    "user_day_interaction_stats",
+    ("user_id", "day"),
+    ("user_id", TEXT),
+    ("day", TEXT),
+    ("longest_monologue", DOUBLE),
+    ("longest_customer_story", DOUBLE),
+    ("interactivity", DOUBLE),
+    ("patience", DOUBLE),
+    ("question_rate", DOUBLE),
+    call_scoped=False,
+    merged=True,
+    description="Gong's interaction stats per user and day (/v2/stats/interaction, one day per "
+    "request; day is YYYY-MM-DD in the company time zone): only users with recorded calls that day.",
+)
+
+# /v2/stats/activity/day-by-day lists call ids per activity and day; the table counts them.
+USER_ACTIVITIES = (
+    "callsAsHost",
+    "callsAttended",
+    "callsGaveFeedback",
+    "callsRequestedFeedback",
+    "callsReceivedFeedback",
+    "ownCallsListenedTo",
+    "othersCallsListenedTo",
+    "callsSharedInternally",
+    "callsSharedExternally",
+    "callsCommentsGiven",
+    "callsCommentsReceived",
+    "callsMarkedAsFeedbackGiven",
+    "callsMarkedAsFeedbackReceived",
+    "callsScorecardsFilled",
+    "callsScorecardsReceived",
+)
+
+
+def snake(name: str) -> str:
+    """Gong's camelCase key as a column name: callsAsHost -> calls_as_host."""
+    return "".join("_" + c.lower() if c.isupper() else c for c in name)
+
+
+USER_DAY_ACTIVITY = _table(
+    "user_day_activity",
+    ("user_id", "day"),
+    ("user_id", TEXT),
+    ("day", TEXT),
+    *((snake(key), BIGINT) for key in USER_ACTIVITIES),
+    call_scoped=False,
+    merged=True,
+    description="Gong's activity per user and day (/v2/stats/activity/day-by-day): how many calls "
+    "the user hosted, attended, commented, scored ... that day (YYYY-MM-DD, company time zone).",
 )

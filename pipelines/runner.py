@@ -27,7 +27,7 @@ from gong_source.endpoints import ENDPOINTS, Scope, call_scoped_tables, table_na
 from gong_source.errors import DestinationUnavailableError, GongConfigError, GongError, redact
 from gong_source.records import ShapingReport
 from gong_source.settings import PAGE_SIZE
-from gong_source.sync import Plan, SyncState, WindowKind, plan_windows, split
+from gong_source.sync import Plan, SyncState, WindowKind, plan_days, plan_windows, split
 from gong_source.timestamps import to_gong_filter, to_utc
 
 from . import dbt_runner, defaults
@@ -36,7 +36,8 @@ from .destinations import check_destination, no_dbt_target
 PIPELINE_NAME = "gong"
 DEFAULT_DATASET = "gong"
 DEFAULT_DUCKDB_PATH = "gong_warehouse.duckdb"
-SNAPSHOT_RESOURCES = table_names(ENDPOINTS, Scope.SNAPSHOT)
+# read once per run, in its first load: the snapshots and the day-windowed stats (not in a backfill)
+SNAPSHOT_RESOURCES = table_names(ENDPOINTS, Scope.SNAPSHOT, Scope.DAYS)
 CALL_RESOURCES = table_names(ENDPOINTS, Scope.WINDOW, Scope.CALLS)
 
 
@@ -141,8 +142,13 @@ def plan(
 ) -> Plan:
     """The windows the source would read now, from the pipeline's committed state."""
     wanted = [r for r in options.resources if r in CALL_RESOURCES]
-    state = SyncState(pipeline.state.get("sources", {}).get(pipeline.default_schema_name or "gong", {}))
+    state = _source_state(pipeline)
     return plan_windows(state, config, until, wanted, full=options.full, backfill=backfill)
+
+
+def _source_state(pipeline: dlt.Pipeline) -> SyncState:
+    """The source state the pipeline last committed (read-only use: planning)."""
+    return SyncState(pipeline.state.get("sources", {}).get(pipeline.default_schema_name or "gong", {}))
 
 
 def describe_plan(options: RunOptions, config: GongConfig, progress: Progress = print) -> Plan:
@@ -157,9 +163,24 @@ def describe_plan(options: RunOptions, config: GongConfig, progress: Progress = 
         f"plan: {len(planned)} window(s) ({listing} with content), "
         f"snapshots {', '.join(snapshots) or 'none'}; "
         f"at least {len(planned) + len(snapshots)} requests: 1 per window and per 100 calls listed, "
-        "1 per 100 calls whose transcript is still missing, 1 per 100 users"
+        "1 per 100 calls whose transcript is still missing, 1 per 100 users, 1 per settings endpoint, "
+        f"and {_day_requests(pipeline, options, config)} for the day-windowed stats "
+        "(1 per day window and 100 items)"
     )
     return planned
+
+
+def _day_requests(pipeline: dlt.Pipeline, options: RunOptions, config: GongConfig) -> int:
+    """Day windows the selected day-windowed tables still need (at least 1 request each)."""
+    state = _source_state(pipeline)
+    now = pendulum.now("UTC")
+    return sum(
+        len(plan_days(state, config, now, table, e.one_day_per_request))
+        for e in ENDPOINTS
+        if e.scope is Scope.DAYS
+        for table in e.table_names
+        if table in options.resources
+    )
 
 
 def estimate_backfill(client: GongClient, windows: Plan, options: RunOptions) -> str:
@@ -174,7 +195,9 @@ def estimate_backfill(client: GongClient, windows: Plan, options: RunOptions) ->
     probe = client.post(listing.path, json=body)
     calls = int(((probe or {}).get("records") or {}).get("totalRecords") or 0)
     endpoints = sum(
-        1 for e in ENDPOINTS if e.scope is not Scope.SNAPSHOT and set(e.table_names) & set(options.resources)
+        1
+        for e in ENDPOINTS
+        if e.scope in (Scope.WINDOW, Scope.CALLS) and set(e.table_names) & set(options.resources)
     )
     # Every window pages on its own, so each endpoint costs at most one extra page per window.
     expected = endpoints * (math.ceil(calls / PAGE_SIZE) + len(windows))
