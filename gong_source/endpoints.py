@@ -60,6 +60,9 @@ class Endpoint:
     day_keys: tuple[str, str] = ("fromDate", "toDate")
     user_key: str | None = None
     one_day_per_request: bool = False
+    # needs a Gong scope of its own (settings, stats): loaded only when its tables are selected
+    # (`--resources all`), so an OAuth app without that scope still runs by default
+    optional: bool = False
 
     @property
     def table_names(self) -> tuple[str, ...]:
@@ -167,6 +170,7 @@ TRACKER_SETTINGS = Endpoint(
     scope=Scope.SNAPSHOT,
     tables=(tables.TRACKERS, tables.TRACKER_KEYWORDS),
     shape=_tables_of(records.tracker_rows, tables.TRACKERS, tables.TRACKER_KEYWORDS),
+    optional=True,
 )
 
 SCORECARD_SETTINGS = Endpoint(
@@ -177,6 +181,7 @@ SCORECARD_SETTINGS = Endpoint(
     scope=Scope.SNAPSHOT,
     tables=(tables.SCORECARDS, tables.SCORECARD_QUESTIONS),
     shape=_tables_of(records.scorecard_rows, tables.SCORECARDS, tables.SCORECARD_QUESTIONS),
+    optional=True,
 )
 
 ANSWERED_SCORECARDS = Endpoint(
@@ -189,6 +194,7 @@ ANSWERED_SCORECARDS = Endpoint(
     shape=_list_of(tables.SCORECARD_ANSWERS, records.scorecard_answer_rows),
     day_keys=("reviewFromDate", "reviewToDate"),
     user_key="reviewedUserIds",
+    optional=True,
 )
 
 USER_INTERACTION_STATS = Endpoint(
@@ -201,6 +207,7 @@ USER_INTERACTION_STATS = Endpoint(
     shape=_list_of(tables.USER_DAY_INTERACTION_STATS, records.user_interaction_rows),
     user_key="userIds",
     one_day_per_request=True,
+    optional=True,
 )
 
 USER_DAY_ACTIVITY = Endpoint(
@@ -212,6 +219,7 @@ USER_DAY_ACTIVITY = Endpoint(
     tables=(tables.USER_DAY_ACTIVITY,),
     shape=_list_of(tables.USER_DAY_ACTIVITY, records.user_activity_rows),
     user_key="userIds",
+    optional=True,
 )
 
 ENDPOINTS: tuple[Endpoint, ...] = (
@@ -235,6 +243,11 @@ def table_names(endpoints: Sequence[Endpoint] = ENDPOINTS, *scopes: Scope) -> tu
         if not scopes or endpoint.scope in scopes
         for name in endpoint.table_names
     )
+
+
+def default_table_names(endpoints: Sequence[Endpoint] = ENDPOINTS) -> tuple[str, ...]:
+    """The resources a run loads unless told otherwise: every table of the non-optional endpoints."""
+    return table_names([e for e in endpoints if not e.optional])
 
 
 def call_scoped_tables(endpoints: Sequence[Endpoint] = ENDPOINTS) -> tuple[Table, ...]:

@@ -36,7 +36,15 @@ from . import records, settings
 from .budget import DailyBudget
 from .client import GongClient
 from .config import GongConfig
-from .endpoints import ENDPOINTS, Endpoint, Scope, call_scoped_tables, table_names, window_endpoint
+from .endpoints import (
+    ENDPOINTS,
+    Endpoint,
+    Scope,
+    call_scoped_tables,
+    default_table_names,
+    table_names,
+    window_endpoint,
+)
 from .errors import GongCursorExpiredError
 from .loaded import LoadedCalls
 from .sync import SyncState, Window, plan_days, plan_windows
@@ -46,6 +54,7 @@ from .timestamps import to_gong_filter, to_utc, to_utc_or_none
 logger = logging.getLogger(__name__)
 
 RESOURCE_NAMES = table_names(ENDPOINTS)
+DEFAULT_RESOURCES = default_table_names(ENDPOINTS)
 
 
 class ShapedPage:
@@ -156,11 +165,16 @@ def gong_source(
         else:
             fetcher = call_pages
         resources.append(fetcher) if fetcher is not call_pages else None
-        resources.extend(_table_resource(table, fetcher, connection.report) for table in endpoint.tables)
+        resources.extend(
+            _table_resource(table, fetcher, connection.report, selected=not endpoint.optional)
+            for table in endpoint.tables
+        )
     return resources
 
 
-def _table_resource(table: Table, parent: DltResource, report: records.ShapingReport) -> DltResource:
+def _table_resource(
+    table: Table, parent: DltResource, report: records.ShapingReport, selected: bool = True
+) -> DltResource:
     def rows(item: Any) -> Iterator[pa.Table]:
         data = item.table(table.name) if isinstance(item, ShapedPage | Removals) else None
         if data is not None and data.num_rows:
@@ -168,7 +182,7 @@ def _table_resource(table: Table, parent: DltResource, report: records.ShapingRe
                 report.add_markers(table.name, int(pc.sum(data.column(DELETED_COLUMN)).as_py() or 0))
             yield data
 
-    return dlt.transformer(rows, data_from=parent, **table.resource_hints())
+    return dlt.transformer(rows, data_from=parent, selected=selected, **table.resource_hints())
 
 
 def _call_fetcher(

@@ -21,7 +21,7 @@ import dlt
 import pendulum
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from gong_source import RESOURCE_NAMES, GongClient, GongConfig, gong_source
+from gong_source import DEFAULT_RESOURCES, RESOURCE_NAMES, GongClient, GongConfig, gong_source
 from gong_source.budget import DailyBudget
 from gong_source.endpoints import ENDPOINTS, Scope, call_scoped_tables, table_names, window_endpoint
 from gong_source.errors import DestinationUnavailableError, GongConfigError, GongError, redact
@@ -50,7 +50,7 @@ class RunOptions:
     dataset_name: str = DEFAULT_DATASET
     pipeline_name: str = PIPELINE_NAME
     pipelines_dir: str | None = None
-    resources: Sequence[str] = RESOURCE_NAMES
+    resources: Sequence[str] = DEFAULT_RESOURCES
     run_dbt: bool = True
 
     def __post_init__(self) -> None:
