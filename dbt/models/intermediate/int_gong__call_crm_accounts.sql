@@ -1,5 +1,6 @@
 -- The CRM Account of each call's own context: the first crm_objects row (by object_index) with
--- party_id NULL and object_type 'Account'. Its name is the object's Name field; without one, the
+-- party_id NULL and object_type 'Account', as it is now (the TimeOfCall copy is
+-- gong__call_opportunities' business). Its name is the object's Name field; without one, the
 -- account name is derived from its Website field's domain by the account-name rule; without
 -- either, the object id.
 with account_objects as (
@@ -12,6 +13,7 @@ with account_objects as (
   from {{ ref('stg_gong__crm_objects') }}
   where party_id is null
     and lower(object_type) = 'account'
+    and coalesce(timing, 'Now') <> 'TimeOfCall'
     and object_id is not null
 ),
 
