@@ -166,14 +166,14 @@ def gong_source(
             fetcher = call_pages
         resources.append(fetcher) if fetcher is not call_pages else None
         resources.extend(
-            _table_resource(table, fetcher, connection.report, selected=not endpoint.optional)
+            _table_resource(table, fetcher, connection.report, end, selected=not endpoint.optional)
             for table in endpoint.tables
         )
     return resources
 
 
 def _table_resource(
-    table: Table, parent: DltResource, report: records.ShapingReport, selected: bool = True
+    table: Table, parent: DltResource, report: records.ShapingReport, now: datetime, selected: bool = True
 ) -> DltResource:
     def rows(item: Any) -> Iterator[pa.Table]:
         data = item.table(table.name) if isinstance(item, ShapedPage | Removals) else None
@@ -182,7 +182,7 @@ def _table_resource(
                 report.add_markers(table.name, int(pc.sum(data.column(DELETED_COLUMN)).as_py() or 0))
             yield data
 
-    return dlt.transformer(rows, data_from=parent, selected=selected, **table.resource_hints())
+    return dlt.transformer(rows, data_from=parent, selected=selected, **table.resource_hints(now))
 
 
 def _call_fetcher(

@@ -7,11 +7,14 @@ dlt's row normalizer (about 50x faster into DuckDB) and gives dbt stable column 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 from typing import Any
 
+import orjson
 import pyarrow as pa
 
 TEXT = pa.string()
@@ -21,6 +24,10 @@ BOOL = pa.bool_()
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 
 DELETED_COLUMN = "_deleted"
+# A history table (dlt scd2): each version of a row is kept with the range it was current in
+# (valid_to NULL: current); the row hash says whether a row changed (dlt's own hash needs a
+# `_dlt_id` that Arrow loads do not compute).
+VALID_FROM, VALID_TO, ROW_HASH_COLUMN = "valid_from", "valid_to", "_row_hash"
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,8 @@ class Table:
     merged: bool = False
     # what a row is and where it comes from (dbt's description when no docs block names the table)
     description: str = ""
+    # a snapshot whose changed rows keep their old version (dlt scd2, see VALID_FROM)
+    history: bool = False
 
     @cached_property
     def schema(self) -> pa.Schema:
@@ -43,16 +52,36 @@ class Table:
         ]
         if self.call_scoped:
             fields.append(pa.field(DELETED_COLUMN, BOOL))
+        if self.history:
+            fields.append(pa.field(ROW_HASH_COLUMN, TEXT, nullable=False))
         return pa.schema(fields)
+
+    @property
+    def warehouse_columns(self) -> tuple[tuple[str, pa.DataType], ...]:
+        """The columns a query sees: a history table adds its validity range."""
+        return self.columns + (((VALID_FROM, TIMESTAMP), (VALID_TO, TIMESTAMP)) if self.history else ())
+
+    @property
+    def unique_key(self) -> tuple[str, ...]:
+        """What identifies a stored row: a history table keeps one row per key and version."""
+        return self.primary_key + ((VALID_FROM,) if self.history else ())
 
     @property
     def column_names(self) -> list[str]:
         return [name for name, _ in self.columns]
 
-    def resource_hints(self) -> dict[str, Any]:
-        """Keyword arguments for `dlt.resource` / `dlt.transformer`."""
+    def resource_hints(self, now: datetime | None = None) -> dict[str, Any]:
+        """Keyword arguments for `dlt.resource` / `dlt.transformer`; `now` bounds history ranges."""
         hints: dict[str, Any] = {"name": self.name, "primary_key": list(self.primary_key)}
-        if self.call_scoped:
+        if self.history:
+            hints["write_disposition"] = {
+                "disposition": "merge",
+                "strategy": "scd2",
+                "validity_column_names": [VALID_FROM, VALID_TO],
+                "row_version_column_name": ROW_HASH_COLUMN,
+                **({"boundary_timestamp": now} if now is not None else {}),
+            }
+        elif self.call_scoped:
             hints.update(
                 write_disposition="merge",
                 merge_key="call_id",
@@ -70,7 +99,13 @@ class Table:
             if not allowed.issuperset(row):
                 unknown = sorted(set(row) - allowed)
                 raise KeyError(f"table {self.name} has no column(s) {', '.join(unknown)}")
+        if self.history:
+            listed = [{**row, ROW_HASH_COLUMN: self._row_hash(row)} for row in listed]
         return pa.Table.from_pylist(listed, schema=self.schema)
+
+    def _row_hash(self, row: Mapping[str, Any]) -> str:
+        values = [row.get(name) for name in self.column_names]
+        return hashlib.blake2b(orjson.dumps(values, default=str), digest_size=16).hexdigest()
 
     @cached_property
     def _allowed_keys(self) -> frozenset[str]:
@@ -149,6 +184,7 @@ USERS = _table(
     ("setting_non_recorded_meetings_imported", BOOL),
     ("setting_gong_connect_enabled", BOOL),
     call_scoped=False,
+    history=True,
 )
 
 CALLS = _table(

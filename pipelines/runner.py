@@ -140,8 +140,11 @@ def plan(
     until: datetime,
     backfill: tuple[datetime, datetime] | None = None,
 ) -> Plan:
-    """The windows the source would read now, from the pipeline's committed state."""
+    """The windows the source would read now, from the pipeline's committed state (none when
+    no call table is selected: nothing would read them, so the job would never get past them)."""
     wanted = [r for r in options.resources if r in CALL_RESOURCES]
+    if not wanted:
+        return Plan()
     state = _source_state(pipeline)
     return plan_windows(state, config, until, wanted, full=options.full, backfill=backfill)
 

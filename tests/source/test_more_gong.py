@@ -15,7 +15,7 @@ from gong_emulator.days import DayWindow
 from gong_source import RESOURCE_NAMES, GongConfig
 from gong_source.sync import SyncState, last_stats_day, plan_days
 from gong_source.tables import USER_ACTIVITIES, snake
-from tests.support import emulator, small_spec
+from tests.support import NOW, emulator, small_spec
 from tests.warehouse import warehouse
 
 DESTINATIONS = ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -220,3 +220,41 @@ def test_day_windows_reread_the_lookback_once_a_day() -> None:
     state.advance_day_mark("user_day_activity", date(2025, 1, 2))
     assert state.day_mark("user_day_activity") == date(2025, 1, 20)
     assert state.day_mark("scorecard_answers") is None
+
+
+@pytest.mark.parametrize("kind", DESTINATIONS)
+def test_users_keep_their_old_version_across_a_manager_change(kind, tmp_path, monkeypatch):
+    reorg = NOW - timedelta(days=3)
+    spec = small_spec(n_calls=20, reorg_at=reorg)
+    with emulator(spec) as emu, warehouse(kind, tmp_path, monkeypatch) as target:
+        before = reorg - timedelta(hours=1)
+        emu.clock.set(before)
+        target.load(emu, spec.start, resources=["users"])
+        old = {u["id"]: (u["managerId"], u["title"]) for u in emu.company.users}
+        emu.clock.set(NOW)
+        target.load(emu, spec.start, resources=["users"])
+        target.load(emu, spec.start, resources=["users"])  # unchanged: no new version
+        reorg_changes = emu.company.reorg
+        new = {
+            u: (reorg_changes[u]["managerId"], reorg_changes[u]["title"]) if u in reorg_changes else old[u]
+            for u in old
+        }
+        moved = {user for user in old if old[user] != new[user]}
+        assert moved and moved == set(reorg_changes)
+        rows = target.query("select user_id, manager_id, title, valid_from, valid_to from {ds}.users")
+        assert len(rows) == len(old) + len(moved)
+        # The emulator's clock runs on from where it was set: a run's boundary is its own now.
+        versions = {(u, m, t): (_run_at(f, before, NOW), _run_at(to, before, NOW)) for u, m, t, f, to in rows}
+        for user in old:
+            if user in moved:
+                assert versions[(user, *old[user])] == (before, NOW)
+                assert versions[(user, *new[user])] == (NOW, None)
+            else:
+                assert versions[(user, *old[user])] == (before, None)
+
+
+def _run_at(boundary: datetime | None, *clock_settings: datetime) -> datetime | None:
+    """The clock setting a validity boundary belongs to (a run starts seconds after setting it)."""
+    return next(
+        (at for at in clock_settings if boundary and at <= boundary < at + timedelta(minutes=5)), boundary
+    )
