@@ -97,6 +97,45 @@ def test_rep_weekly_talk_time(warehouse: Warehouse, raw_rows) -> None:
     )
 
 
+def test_call_opportunities(warehouse: Warehouse, raw_rows) -> None:
+    expected = exp.call_opportunities(raw_rows)
+    assert_mart_equals(
+        warehouse.mart("gong__call_opportunities"), expected, lambda r: (r["call_id"], r["opportunity_id"])
+    )
+    # the fixture has a stage that moved, one known only at the call, and one only now
+    assert {r["stage_changed"] for r in expected.values()} == {True, None}
+
+
+def test_rep_scorecards(warehouse: Warehouse, raw_rows) -> None:
+    expected = exp.rep_scorecards(raw_rows)
+    assert_mart_equals(
+        warehouse.mart("gong__rep_scorecards"),
+        expected,
+        lambda r: (r["user_id"], r["week_start"], r["scorecard_id"], r["question_id"]),
+    )
+    # Bob's manager changed on 2024-03-20: his review weeks report the manager of that week
+    assert {(k[1], v["manager_id"]) for k, v in expected.items() if k[0] == "u-bob"} == {
+        (dt.date(2024, 3, 11), "u-carol"),
+        (dt.date(2024, 3, 25), "u-alice"),
+    }
+
+
+def test_tracker_weekly(warehouse: Warehouse, raw_rows) -> None:
+    assert_mart_equals(
+        warehouse.mart("gong__tracker_weekly"),
+        exp.tracker_weekly(raw_rows),
+        lambda r: (r["tracker_id"], r["account_id"], r["week_start"], r["side"]),
+    )
+
+
+def test_rep_weekly_gong_stats(warehouse: Warehouse, raw_rows) -> None:
+    assert_mart_equals(
+        warehouse.mart("gong__rep_weekly_gong_stats"),
+        exp.rep_weekly_gong_stats(raw_rows),
+        lambda r: (r["user_id"], r["week_start"]),
+    )
+
+
 def test_call_accounts(warehouse: Warehouse, raw_rows) -> None:
     assert_mart_equals(
         warehouse.mart("gong__call_accounts"), exp.call_accounts(raw_rows), lambda r: r["call_id"]
