@@ -18,16 +18,9 @@ with account_objects as (
 ),
 
 fields as (
-  select
-    call_id,
-    object_index,
-    lower(field_name) as field_key,
-    field_value,
-    row_number() over (
-      partition by call_id, object_index, lower(field_name) order by field_index
-    ) as field_rank
-  from {{ ref('stg_gong__crm_fields') }}
-  where lower(field_name) in ('name', 'website')
+  select call_id, object_index, field_key, field_value
+  from {{ ref('int_gong__crm_first_fields') }}
+  where field_key in ('name', 'website')
 ),
 
 accounts as (
@@ -43,12 +36,10 @@ accounts as (
     on n.call_id = a.call_id
     and n.object_index = a.object_index
     and n.field_key = 'name'
-    and n.field_rank = 1
   left join fields as w
     on w.call_id = a.call_id
     and w.object_index = a.object_index
     and w.field_key = 'website'
-    and w.field_rank = 1
   where a.account_rank = 1
 ),
 

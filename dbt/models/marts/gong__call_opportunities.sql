@@ -18,17 +18,9 @@ with opportunities as (
 ),
 
 fields as (
-  select
-    call_id,
-    object_index,
-    lower(field_name) as field_key,
-    field_value,
-    field_value_number,
-    row_number() over (
-      partition by call_id, object_index, lower(field_name) order by field_index
-    ) as field_rank
-  from {{ ref('stg_gong__crm_fields') }}
-  where lower(field_name) in ('stagename', 'amount', 'closedate')
+  select call_id, object_index, field_key, field_value, field_value_number
+  from {{ ref('int_gong__crm_first_fields') }}
+  where field_key in ('stagename', 'amount', 'closedate')
 ),
 
 by_timing as (
@@ -44,7 +36,6 @@ by_timing as (
   left join fields as f
     on f.call_id = o.call_id
     and f.object_index = o.object_index
-    and f.field_rank = 1
   where o.copy_rank = 1
   group by o.call_id, o.object_id, o.timing
 ),
