@@ -159,16 +159,20 @@ def describe_plan(options: RunOptions, config: GongConfig, progress: Progress = 
     pipeline = make_pipeline(options)
     planned = plan(pipeline, options, config, pendulum.now("UTC"))
     snapshots = [r for r in options.resources if r in SNAPSHOT_RESOURCES]
+    # one request at least per snapshot endpoint with a selected table, and per day window
+    snapshot_requests = sum(
+        1 for e in ENDPOINTS if e.scope is Scope.SNAPSHOT and set(e.table_names) & set(options.resources)
+    )
+    day_requests = _day_requests(pipeline, options, config)
     for window in planned:
         progress(f"  {window.describe()}")
     listing = len([w for w in planned if w.kind is not WindowKind.RECONCILE])
     progress(
         f"plan: {len(planned)} window(s) ({listing} with content), "
         f"snapshots {', '.join(snapshots) or 'none'}; "
-        f"at least {len(planned) + len(snapshots)} requests: 1 per window and per 100 calls listed, "
-        "1 per 100 calls whose transcript is still missing, 1 per 100 users, 1 per settings endpoint, "
-        f"and {_day_requests(pipeline, options, config)} for the day-windowed stats "
-        "(1 per day window and 100 items)"
+        f"at least {len(planned) + snapshot_requests + day_requests} requests: 1 per window and per "
+        "100 calls listed, 1 per 100 calls whose transcript is still missing, 1 per 100 users, "
+        f"1 per settings endpoint, {day_requests} for the day-windowed stats (1 per day window and 100 items)"
     )
     return planned
 

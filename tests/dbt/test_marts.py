@@ -383,14 +383,21 @@ def _readme_queries() -> list[str]:
 def test_readme_queries_run(warehouse: Warehouse) -> None:
     def here(sql: str) -> str:
         sql = sql.replace("gong_analytics_staging.", f"{warehouse.staging_schema}.")
-        return sql.replace("gong_analytics.", f"{warehouse.analytics_schema}.").rstrip().rstrip(";")
+        sql = sql.replace("gong_analytics.", f"{warehouse.analytics_schema}.")
+        return re.sub(r"\bgong\.", f"{warehouse.raw_schema}.", sql).rstrip().rstrip(";")
 
     queries = _readme_queries()
-    assert len(queries) == 3
+    assert len(queries) == 8
     for sql in queries:
         warehouse.query(here(sql))
     competitor = warehouse.query(here(queries[2]))
     assert [r["call_id"] for r in competitor] == ["c-tie"]
+    moved = warehouse.query(here(queries[3]))
+    assert [(r["opportunity_id"], r["stage_at_call"], r["stage_now"]) for r in moved] == [
+        ("OPP-2", "Discovery", "Negotiation")
+    ]
+    keywords = warehouse.query(here(queries[7]))
+    assert [(r["tracker_name"], r["calls"]) for r in keywords] == [("Competitors", 2)]
 
 
 def test_marts_documented_column_by_column(duckdb_warehouse: Warehouse) -> None:

@@ -15,7 +15,8 @@ from gong_emulator.days import DayWindow
 from gong_source import RESOURCE_NAMES, GongConfig
 from gong_source.sync import SyncState, last_stats_day, plan_days
 from gong_source.tables import USER_ACTIVITIES, snake
-from tests.support import NOW, emulator, small_spec
+from pipelines.runner import describe_plan
+from tests.support import NOW, config_for, emulator, small_spec
 from tests.warehouse import warehouse
 
 DESTINATIONS = ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -46,6 +47,9 @@ def test_settings_action_items_crm_timing_and_day_stats_equal_the_company(kind, 
     spec = small_spec(n_calls=40, scorecard_share=0.6)
     with emulator(spec) as emu, warehouse(kind, tmp_path, monkeypatch) as target:
         company, now = emu.company, emu.clock.now()
+        planned: list[str] = []
+        config = config_for(emu, start_date=spec.start.isoformat())
+        describe_plan(target.options(resources=RESOURCE_NAMES), config, planned.append)
         target.load(emu, spec.start, resources=RESOURCE_NAMES)
         calls = [c for c in company.calls() if c.visible_at <= now and not c.is_private]
 
@@ -185,6 +189,7 @@ def test_settings_action_items_crm_timing_and_day_stats_equal_the_company(kind, 
         assert paths["/v2/settings/trackers"] == paths["/v2/settings/scorecards"] == 1
         assert paths["/v2/stats/interaction"] == len(days)
         assert paths["/v2/stats/activity/day-by-day"] == paths["/v2/stats/activity/scorecards"] == weeks
+        assert f", {len(days) + 2 * weeks} for the day-windowed stats" in planned[-1]  # run --plan knew
 
         # The same day again: the settings are read, the day stats are not (their mark is there).
         emu.clear_requests()
@@ -192,6 +197,8 @@ def test_settings_action_items_crm_timing_and_day_stats_equal_the_company(kind, 
         paths = _paths(emu)
         assert paths["/v2/settings/trackers"] == 1
         assert not [p for p in paths if p.startswith("/v2/stats/")]
+        describe_plan(target.options(resources=RESOURCE_NAMES), config, planned.append)
+        assert ", 0 for the day-windowed stats" in planned[-1]
 
 
 def _config(**values) -> GongConfig:
