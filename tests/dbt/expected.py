@@ -704,8 +704,8 @@ def call_opportunities(raw: Raw) -> dict[tuple[str, str], Row]:
             "amount_now": current["amount"],
             "close_date_now": current["close_date"],
             "stage_changed": None
-            if then is None or now is None
-            else (at_call["stage"] or "") != (current["stage"] or ""),
+            if at_call["stage"] is None or current["stage"] is None
+            else at_call["stage"] != current["stage"],
         }
     return out
 

@@ -59,8 +59,8 @@ select
   cast(n.amount as {{ gong_type_double() }}) as amount_now,
   n.close_date as close_date_now,
   case
-    when t.call_id is null or n.call_id is null then null
-    else (coalesce(t.stage, '') <> coalesce(n.stage, ''))
+    when t.stage is null or n.stage is null then null
+    else (t.stage <> n.stage)
   end as stage_changed
 from pairs as p
 inner join {{ ref('stg_gong__calls') }} as c on c.call_id = p.call_id
