@@ -162,6 +162,14 @@ def _shaped(company: Company, report: records.ShapingReport, poison) -> dict[str
     arrows["workspaces"] = tables.WORKSPACES.to_arrow(
         records.workspace_row(poison(w), report) for w in company.workspaces
     )
+    from gong_source import endpoints
+
+    for endpoint, items in (
+        (endpoints.TRACKER_SETTINGS, company.tracker_settings),
+        (endpoints.SCORECARD_SETTINGS, company.scorecards),
+        (endpoints.ANSWERED_SCORECARDS, company.answered_scorecards()),
+    ):
+        arrows.update(endpoint.shape([poison(item) for item in items], report))
     return arrows
 
 
@@ -170,7 +178,7 @@ def _text_values(arrows: dict[str, pa.Table]) -> dict[tuple[str, str], list[str]
         (name, field.name): [v for v in table.column(field.name).to_pylist() if v is not None]
         for name, table in arrows.items()
         for field in table.schema
-        if field.type == pa.string()
+        if field.type == pa.string() and field.name != tables.ROW_HASH_COLUMN  # a hash, not Gong's text
     }
 
 
