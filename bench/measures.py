@@ -222,7 +222,8 @@ def measure_steady(
             end=now + timedelta(hours=hours),
         )  # the emulator's default lags: late calls, late transcripts, private calls, comments
         name = f"steady_{per_day}"
-        flags = ["run", *warehouse_flags(ctx, name)]
+        # everything enabled: the optional settings and day-windowed stats count toward the quota
+        flags = ["run", "--resources", "all", *warehouse_flags(ctx, name)]
         with time_machine.travel(now, tick=True) as clock, emulator.in_process(spec) as emu:
             env = gong_env(emu.base_url, UNLIMITED, spec.start)
             run_cli(flags, env)  # the first load, not counted

@@ -3,9 +3,10 @@
 from .client import GongClient, RateLimiter, RequestBudget
 from .config import GongConfig
 from .errors import GongError
-from .source import RESOURCE_NAMES, gong_source
+from .source import DEFAULT_RESOURCES, RESOURCE_NAMES, gong_source
 
 __all__ = [
+    "DEFAULT_RESOURCES",
     "RESOURCE_NAMES",
     "GongClient",
     "GongConfig",

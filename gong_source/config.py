@@ -34,6 +34,7 @@ _CEILINGS = {
     "deep_lookback_days": 3650,
     "reconcile_days": 3650,
     "reconcile_every_days": 3650,
+    "stats_lookback_days": 3650,
     "deep_lookback_every_hours": 87_600,
     "rate_limit_per_second": 1e6,
     "daily_request_budget": 10**9,
@@ -68,6 +69,8 @@ class GongConfig(BaseConfiguration):
     reconcile_days: float = 90.0
     reconcile_every_days: float = 7.0
     window_days: float = 7.0
+    # the day-granular stats (answered scorecards, per-user day stats) re-read this many days
+    stats_lookback_days: int = 3
     workspace_id: str | None = None
     primary_user_ids: list[str] | None = None
     include_private_calls: bool = False
@@ -105,6 +108,7 @@ class GongConfig(BaseConfiguration):
         "lookback_days",
         "deep_lookback_days",
         "reconcile_days",
+        "stats_lookback_days",
         "max_retry_after_seconds",
         "backoff_initial_seconds",
         "backoff_max_seconds",

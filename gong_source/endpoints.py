@@ -10,7 +10,12 @@ Scopes, and what they cost (Gong pages hold 100 items):
   one (Gong's "No calls found" 404) for an empty window. It drives everything call-scoped.
 - `calls`: asked by up to 100 call ids of the window listing; 1 request per 100 calls that
   still need it.
-- `snapshot`: read in full on every run; 1 request per 100 items.
+- `snapshot`: read in full on every run; 1 request per 100 items (the settings endpoints are
+  not paged: 1 request per run each).
+- `days`: the day-granular stats, by whole days in the company time zone up to the last day
+  every time zone has finished (`sync.plan_days`), read once a day from the table's day mark
+  minus `stats_lookback_days`: 1 request per window of days (one day for interaction stats,
+  whose answer aggregates its window; `window_days` days for the others) per 100 items.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ class Scope(enum.StrEnum):
     WINDOW = "window"
     CALLS = "calls"
     SNAPSHOT = "snapshot"
+    DAYS = "days"
 
     @property
     def cost(self) -> str:
@@ -45,6 +51,10 @@ _SCOPE_COSTS = {
     Scope.WINDOW: "1 request per 100 calls of a window (1 for an empty window)",
     Scope.CALLS: "1 request per 100 calls that still need it",
     Scope.SNAPSHOT: "1 request per 100 items, every run",
+    Scope.DAYS: (
+        "1 request per window of days (per day where Gong's answer aggregates its window) and "
+        "100 items; the lookback is re-read once a day"
+    ),
 }
 
 
@@ -64,6 +74,14 @@ class Endpoint:
     keep_number_text: bool = False
     # read the body with this instead of `decode_json` (transcripts: straight into Arrow)
     decode: Decoder | None = None
+    # `days` scope: the filter's from/to date keys, the key that takes `primary_user_ids`, and
+    # whether each request is one day (an answer that aggregates its window; items get `day`)
+    day_keys: tuple[str, str] = ("fromDate", "toDate")
+    user_key: str | None = None
+    one_day_per_request: bool = False
+    # needs a Gong scope of its own (settings, stats): loaded only when its tables are selected
+    # (`--resources all`), so an OAuth app without that scope still runs by default
+    optional: bool = False
 
     @property
     def table_names(self) -> tuple[str, ...]:
@@ -105,6 +123,22 @@ def shape_transcripts(transcripts: Sequence[Any], report: records.ShapingReport)
 
 def _rows_of(table: Table, row: Callable[[Json, records.ShapingReport], dict[str, Any]]) -> Shaper:
     return lambda items, report: {table.name: table.to_arrow(row(item, report) for item in items)}
+
+
+def _list_of(
+    table: Table, rows: Callable[[Sequence[Json], records.ShapingReport], list[dict[str, Any]]]
+) -> Shaper:
+    return lambda items, report: {table.name: table.to_arrow(rows(items, report))}
+
+
+def _tables_of(
+    shape_rows: Callable[[Sequence[Json], records.ShapingReport], records.Rows], *fed: Table
+) -> Shaper:
+    def shape(items: Sequence[Json], report: records.ShapingReport) -> dict[str, pa.Table]:
+        rows = shape_rows(items, report)
+        return {table.name: table.to_arrow(rows[table.name]) for table in fed}
+
+    return shape
 
 
 EXTENSIVE_TABLES: tuple[Table, ...] = (
@@ -157,7 +191,77 @@ WORKSPACES = Endpoint(
     shape=_rows_of(tables.WORKSPACES, records.workspace_row),
 )
 
-ENDPOINTS: tuple[Endpoint, ...] = (CALLS_EXTENSIVE, CALL_TRANSCRIPTS, USERS, WORKSPACES)
+TRACKER_SETTINGS = Endpoint(
+    name="tracker_settings",
+    method="GET",
+    path=settings.TRACKER_SETTINGS_PATH,
+    items_key="keywordTrackers",
+    scope=Scope.SNAPSHOT,
+    tables=(tables.TRACKERS, tables.TRACKER_KEYWORDS),
+    shape=_tables_of(records.tracker_rows, tables.TRACKERS, tables.TRACKER_KEYWORDS),
+    optional=True,
+)
+
+SCORECARD_SETTINGS = Endpoint(
+    name="scorecard_settings",
+    method="GET",
+    path=settings.SCORECARD_SETTINGS_PATH,
+    items_key="scorecards",
+    scope=Scope.SNAPSHOT,
+    tables=(tables.SCORECARDS, tables.SCORECARD_QUESTIONS),
+    shape=_tables_of(records.scorecard_rows, tables.SCORECARDS, tables.SCORECARD_QUESTIONS),
+    optional=True,
+)
+
+ANSWERED_SCORECARDS = Endpoint(
+    name="answered_scorecard_pages",
+    method="POST",
+    path=settings.ANSWERED_SCORECARDS_PATH,
+    items_key="answeredScorecards",
+    scope=Scope.DAYS,
+    tables=(tables.SCORECARD_ANSWERS,),
+    shape=_list_of(tables.SCORECARD_ANSWERS, records.scorecard_answer_rows),
+    day_keys=("reviewFromDate", "reviewToDate"),
+    user_key="reviewedUserIds",
+    optional=True,
+)
+
+USER_INTERACTION_STATS = Endpoint(
+    name="user_interaction_pages",
+    method="POST",
+    path=settings.INTERACTION_STATS_PATH,
+    items_key="peopleInteractionStats",
+    scope=Scope.DAYS,
+    tables=(tables.USER_DAY_INTERACTION_STATS,),
+    shape=_list_of(tables.USER_DAY_INTERACTION_STATS, records.user_interaction_rows),
+    user_key="userIds",
+    one_day_per_request=True,
+    optional=True,
+)
+
+USER_DAY_ACTIVITY = Endpoint(
+    name="user_activity_pages",
+    method="POST",
+    path=settings.DAY_BY_DAY_PATH,
+    items_key="usersDetailedActivities",
+    scope=Scope.DAYS,
+    tables=(tables.USER_DAY_ACTIVITY,),
+    shape=_list_of(tables.USER_DAY_ACTIVITY, records.user_activity_rows),
+    user_key="userIds",
+    optional=True,
+)
+
+ENDPOINTS: tuple[Endpoint, ...] = (
+    CALLS_EXTENSIVE,
+    CALL_TRANSCRIPTS,
+    USERS,
+    WORKSPACES,
+    TRACKER_SETTINGS,
+    SCORECARD_SETTINGS,
+    ANSWERED_SCORECARDS,
+    USER_INTERACTION_STATS,
+    USER_DAY_ACTIVITY,
+)
 
 
 def table_names(endpoints: Sequence[Endpoint] = ENDPOINTS, *scopes: Scope) -> tuple[str, ...]:
@@ -170,8 +274,13 @@ def table_names(endpoints: Sequence[Endpoint] = ENDPOINTS, *scopes: Scope) -> tu
     )
 
 
+def default_table_names(endpoints: Sequence[Endpoint] = ENDPOINTS) -> tuple[str, ...]:
+    """The resources a run loads unless told otherwise: every table of the non-optional endpoints."""
+    return table_names([e for e in endpoints if not e.optional])
+
+
 def call_scoped_tables(endpoints: Sequence[Endpoint] = ENDPOINTS) -> tuple[Table, ...]:
-    return tuple(table for e in endpoints if e.scope is not Scope.SNAPSHOT for table in e.tables)
+    return tuple(table for e in endpoints if e.scope in (Scope.WINDOW, Scope.CALLS) for table in e.tables)
 
 
 def window_endpoint(endpoints: Sequence[Endpoint]) -> Endpoint:

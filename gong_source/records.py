@@ -28,6 +28,7 @@ import pyarrow.json as pa_json
 from .client import REPLACEMENT_CHARACTER, JsonFloat, decode_json
 from .errors import GongResponseError
 from .tables import (
+    CALL_ACTION_ITEMS,
     CALL_COMMENTS,
     CALL_DETAILS,
     CALL_HIGHLIGHTS,
@@ -42,9 +43,15 @@ from .tables import (
     CRM_FIELDS,
     CRM_OBJECTS,
     PARTIES,
+    SCORECARD_QUESTIONS,
+    SCORECARDS,
     TEXT,
+    TRACKER_KEYWORDS,
+    TRACKERS,
     TRANSCRIPT_SENTENCES,
+    USER_ACTIVITIES,
     USER_SETTINGS,
+    snake,
 )
 from .timestamps import to_utc_or_none
 
@@ -262,12 +269,8 @@ def user_row(user: Json, report: ShapingReport | None = None) -> dict[str, Any]:
         "spoken_languages": ",".join(lang for lang in languages if lang) or None,
     }
     for key in USER_SETTINGS:
-        row["setting_" + _snake(key)] = boolean(settings.get(key))
+        row["setting_" + snake(key)] = boolean(settings.get(key))
     return _safe_rows([row], report, f"user {row['user_id']}")[0]
-
-
-def _snake(name: str) -> str:
-    return "".join("_" + c.lower() if c.isupper() else c for c in name)
 
 
 # -- calls ----------------------------------------------------------------------------------------
@@ -345,6 +348,18 @@ def extensive_rows(call: Json, report: ShapingReport | None = None) -> Rows:
             for i, comment in _dicts(section(call.get("collaboration")).get("publicComments"))
         ],
         CALL_SPEAKERS.name: _speaker_rows(call_id, interaction.get("speakers"), report),
+        CALL_ACTION_ITEMS.name: [
+            {
+                "call_id": call_id,
+                "action_item_index": i,
+                # Gong spells it speakerID here (speakerId everywhere else)
+                "speaker_id": text(item.get("speakerID", item.get("speakerId"))),
+                "snippet": text(item.get("snippet")),
+                "start_seconds": number(item.get("snippetStartTime")),
+                "end_seconds": number(item.get("snippetEndTime")),
+            }
+            for i, item in _dicts(section(content.get("pointsOfInterest")).get("actionItems"))
+        ],
     }
     rows.update(_tracker_rows(call_id, content.get("trackers")))
     rows.update(_outline_rows(call_id, content.get("outline")))
@@ -502,6 +517,7 @@ def _crm_and_party_rows(call_id: str, call: Json) -> Rows:
     fields: list[dict[str, Any]] = []
 
     def add_context(context: Any, party_id: str | None) -> dict[str, Any] | None:
+        """The party's first object as it is now (a TimeOfCall copy only when there is no other)."""
         first = None
         for _, system in _dicts(context):
             for _, obj in _dicts(system.get("objects")):
@@ -512,9 +528,11 @@ def _crm_and_party_rows(call_id: str, call: Json) -> Rows:
                     "crm_system": text(system.get("system")),
                     "object_type": text(obj.get("objectType")),
                     "object_id": text(obj.get("objectId")),
+                    "timing": text(obj.get("timing")),
                 }
-                objects.append({**base, "timing": text(obj.get("timing"))})
-                first = first or base
+                objects.append(base)
+                if first is None or (first["timing"] == "TimeOfCall" and base["timing"] != "TimeOfCall"):
+                    first = base
                 fields.extend(
                     {
                         **base,
@@ -550,6 +568,178 @@ def _crm_and_party_rows(call_id: str, call: Json) -> Rows:
             }
         )
     return {CRM_OBJECTS.name: objects, CRM_FIELDS.name: fields, PARTIES.name: parties}
+
+
+# -- settings: tracker and scorecard definitions ---------------------------------------------------
+def tracker_rows(trackers: Iterable[Json], report: ShapingReport | None = None) -> Rows:
+    """GET /v2/settings/trackers `keywordTrackers` as `trackers` and `tracker_keywords` rows."""
+    rows: Rows = {TRACKERS.name: [], TRACKER_KEYWORDS.name: []}
+    for tracker in trackers:
+        tracker_id = required_id(tracker, "trackerId", "tracker")
+        rows[TRACKERS.name].append(
+            {
+                "tracker_id": tracker_id,
+                "tracker_name": text(tracker.get("trackerName")),
+                "workspace_id": text(tracker.get("workspaceId")),
+                "affiliation": text(tracker.get("affiliation")),
+                "part_of_question": boolean(tracker.get("partOfQuestion")),
+                "said_at": text(tracker.get("saidAt")),
+                "said_at_interval": number(tracker.get("saidAtInterval")),
+                "said_at_unit": text(tracker.get("saidAtUnit")),
+                "said_in_topics": _comma_list(tracker.get("saidInTopics")),
+                "said_in_call_parts": text(tracker.get("saidInCallParts")),
+                "filter_query": text(tracker.get("filterQuery")),
+                "created_at": to_utc_or_none(tracker.get("created"), f"tracker {tracker_id} created"),
+                "creator_user_id": text(tracker.get("creatorUserId")),
+                "updated_at": to_utc_or_none(tracker.get("updated"), f"tracker {tracker_id} updated"),
+                "updater_user_id": text(tracker.get("updaterUserId")),
+            }
+        )
+        for _, keywords in _dicts(tracker.get("languageKeywords")):
+            language = text(keywords.get("language")) or ""
+            rows[TRACKER_KEYWORDS.name].extend(
+                {
+                    "tracker_id": tracker_id,
+                    "language": language,
+                    "keyword_index": k_index,
+                    "keyword": text(keyword),
+                    "include_related_forms": boolean(keywords.get("includeRelatedForms")),
+                }
+                for k_index, keyword in enumerate(items(keywords.get("keywords")))
+            )
+    _safe_rows([row for table_rows in rows.values() for row in table_rows], report, "trackers")
+    return rows
+
+
+def scorecard_rows(scorecards: Iterable[Json], report: ShapingReport | None = None) -> Rows:
+    """GET /v2/settings/scorecards as `scorecards` and `scorecard_questions` rows (ids, min and
+    max range come as strings)."""
+    rows: Rows = {SCORECARDS.name: [], SCORECARD_QUESTIONS.name: []}
+    for card in scorecards:
+        card_id = required_id(card, "scorecardId", "scorecard")
+        rows[SCORECARDS.name].append(
+            {
+                "scorecard_id": card_id,
+                "scorecard_name": text(card.get("scorecardName")),
+                "workspace_id": text(card.get("workspaceId")),
+                "enabled": boolean(card.get("enabled")),
+                "review_method": text(card.get("reviewMethod")),
+                "updater_user_id": text(card.get("updaterUserId")),
+                "created_at": to_utc_or_none(card.get("created"), f"scorecard {card_id} created"),
+                "updated_at": to_utc_or_none(card.get("updated"), f"scorecard {card_id} updated"),
+            }
+        )
+        rows[SCORECARD_QUESTIONS.name].extend(
+            {
+                "scorecard_id": card_id,
+                "question_id": required_id(question, "questionId", f"scorecard {card_id} question"),
+                "question_index": q_index,
+                "question_revision_id": text(question.get("questionRevisionId")),
+                "question_text": text(question.get("questionText")),
+                "is_overall": boolean(question.get("isOverall")),
+                "question_type": text(question.get("questionType")),
+                "min_range": integer(question.get("minRange")),
+                "max_range": integer(question.get("maxRange")),
+                "answer_guide": text(question.get("answerGuide")),
+                "answer_options": text(question.get("answerOptions") or None),
+                "updater_user_id": text(question.get("updaterUserId")),
+                "created_at": to_utc_or_none(question.get("created"), f"question of {card_id} created"),
+                "updated_at": to_utc_or_none(question.get("updated"), f"question of {card_id} updated"),
+            }
+            for q_index, question in _dicts(card.get("questions"))
+        )
+    _safe_rows([row for table_rows in rows.values() for row in table_rows], report, "scorecards")
+    return rows
+
+
+def _comma_list(value: Any) -> str | None:
+    return ",".join(t for t in (text(v) for v in items(value)) if t) or None
+
+
+# -- day-windowed stats ----------------------------------------------------------------------------
+def scorecard_answer_rows(
+    answered: Iterable[Json], report: ShapingReport | None = None
+) -> list[dict[str, Any]]:
+    """POST /v2/stats/activity/scorecards `answeredScorecards`: one row per answer."""
+    rows: list[dict[str, Any]] = []
+    for card in answered:
+        card_id = required_id(card, "answeredScorecardId", "answered scorecard")
+        base = {
+            "answered_scorecard_id": card_id,
+            "scorecard_id": text(card.get("scorecardId")),
+            "scorecard_name": text(card.get("scorecardName")),
+            "call_id": text(card.get("callId")),
+            "call_started_at": to_utc_or_none(card.get("callStartTime"), f"answered {card_id} call start"),
+            "reviewed_user_id": text(card.get("reviewedUserId")),
+            "reviewer_user_id": text(card.get("reviewerUserId")),
+            "reviewed_at": to_utc_or_none(card.get("reviewTime"), f"answered {card_id} review time"),
+            "visibility_type": text(card.get("visibilityType")),
+        }
+        rows.extend(
+            {
+                **base,
+                "question_id": required_id(answer, "questionId", f"answered scorecard {card_id} answer"),
+                "question_revision_id": text(answer.get("questionRevisionId")),
+                "is_overall": boolean(answer.get("isOverall")),
+                "score": number(answer.get("score")),
+                "answer_text": text(answer.get("answerText")),
+                "not_applicable": boolean(answer.get("notApplicable")),
+                "selected_options": _comma_list(answer.get("selectedOptions")),
+            }
+            for _, answer in _dicts(card.get("answers"))
+        )
+    return _safe_rows(rows, report, "answered scorecards")
+
+
+# The stat columns of user_day_interaction_stats, by Gong's stat name.
+_USER_STATS = {
+    name.lower().replace(" ", "_"): name
+    for name in ("Longest Monologue", "Longest Customer Story", "Interactivity", "Patience", "Question Rate")
+}
+
+
+def user_interaction_rows(
+    people: Iterable[Json], report: ShapingReport | None = None
+) -> list[dict[str, Any]]:
+    """POST /v2/stats/interaction `peopleInteractionStats` of one day; each item carries the
+    requested `day` (the fetcher adds it: Gong states the window once, not per item)."""
+    rows: list[dict[str, Any]] = []
+    for person in people:
+        stats = {
+            text(stat.get("name")): number(stat.get("value"))
+            for _, stat in _dicts(person.get("personInteractionStats"))
+        }
+        rows.append(
+            {
+                "user_id": required_id(person, "userId", "interaction stats"),
+                "day": required_id(person, "day", "interaction stats"),
+                **{column: stats.get(name) for column, name in _USER_STATS.items()},
+            }
+        )
+    return _safe_rows(rows, report, "interaction stats")
+
+
+def user_activity_rows(users: Iterable[Json], report: ShapingReport | None = None) -> list[dict[str, Any]]:
+    """POST /v2/stats/activity/day-by-day: per user and day, how many calls each activity lists
+    (Gong lists call ids); the day is the local date of the entry's `fromDate`."""
+    rows: list[dict[str, Any]] = []
+    for user in users:
+        user_id = required_id(user, "userId", "daily activity")
+        for _, day in _dicts(user.get("userDailyActivityStats")):
+            start = text(day.get("fromDate")) or ""
+            if not _DAY_PREFIX.match(start):
+                raise GongResponseError(f"malformed response: user {user_id} activity fromDate {start!r}")
+            rows.append(
+                {
+                    "user_id": user_id,
+                    "day": start[:10],
+                    **{snake(key): len(items(day.get(key))) for key in USER_ACTIVITIES},
+                }
+            )
+    return _safe_rows(rows, report, "daily activity")
+
+
+_DAY_PREFIX = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 # -- transcripts ----------------------------------------------------------------------------------

@@ -8,6 +8,11 @@ CALLS_TRANSCRIPT_PATH = "/v2/calls/transcript"
 CALL_MEDIA_PATH = "/v2/calls/{call_id}/media"
 USERS_PATH = "/v2/users"
 WORKSPACES_PATH = "/v2/workspaces"
+TRACKER_SETTINGS_PATH = "/v2/settings/trackers"
+SCORECARD_SETTINGS_PATH = "/v2/settings/scorecards"
+ANSWERED_SCORECARDS_PATH = "/v2/stats/activity/scorecards"
+INTERACTION_STATS_PATH = "/v2/stats/interaction"
+DAY_BY_DAY_PATH = "/v2/stats/activity/day-by-day"
 
 # Gong pages hold 100 items and take at most 100 callIds per filter (Airbyte verified 100 live).
 PAGE_SIZE = 100
@@ -34,7 +39,7 @@ INTERACTION_FIELDS = ("speakers", "video", "personInteractionStats", "questions"
 # The extensive-data sections the source asks for (parties and media are separate flags).
 EXTENSIVE_CONTENT_SELECTOR = {
     "context": "Extended",
-    "contextTiming": ["Now"],
+    "contextTiming": ["Now", "TimeOfCall"],
     "exposedFields": {
         "parties": True,
         "content": {
@@ -46,6 +51,7 @@ EXTENSIVE_CONTENT_SELECTOR = {
             "trackerOccurrences": True,
             "outline": True,
             "highlights": True,
+            "pointsOfInterest": True,
         },
         "interaction": {"speakers": True, "personInteractionStats": True, "questions": True},
         "collaboration": {"publicComments": True},

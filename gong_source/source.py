@@ -6,7 +6,9 @@ Shape of one run (the registry in `endpoints.py` says which endpoint feeds which
       ├── calls, call_details, call_topics, ..., parties, call_speakers   one shaping per page
       └── call_transcripts   POST /v2/calls/transcript, up to 100 call ids (not loaded)
             └── transcript_sentences
-    user_pages -> users, workspace_pages -> workspaces     full refresh
+    user_pages -> users, workspace_pages -> workspaces, settings -> trackers, scorecards ...
+                                                          full refresh
+    answered_scorecard_pages, user_interaction_pages, user_activity_pages    day windows
 
 `call_pages` plans its windows from source state (`sync.plan_windows`): each table's
 high-water mark minus the lookback, plus the deep and reconcile passes when due. dlt commits
@@ -36,16 +38,25 @@ from . import readahead, records, settings
 from .budget import DailyBudget
 from .client import GongClient, Page
 from .config import GongConfig
-from .endpoints import ENDPOINTS, Endpoint, Scope, call_scoped_tables, table_names, window_endpoint
+from .endpoints import (
+    ENDPOINTS,
+    Endpoint,
+    Scope,
+    call_scoped_tables,
+    default_table_names,
+    table_names,
+    window_endpoint,
+)
 from .errors import GongCursorExpiredError
 from .loaded import LoadedCalls
-from .sync import SyncState, Window, plan_windows
+from .sync import SyncState, Window, plan_days, plan_windows
 from .tables import DELETED_COLUMN, Table
 from .timestamps import to_gong_filter, to_utc, to_utc_or_none
 
 logger = logging.getLogger(__name__)
 
 RESOURCE_NAMES = table_names(ENDPOINTS)
+DEFAULT_RESOURCES = default_table_names(ENDPOINTS)
 
 
 class ShapedPage:
@@ -158,11 +169,18 @@ def gong_source(
             fetcher = dlt.resource(
                 _snapshot_fetcher(endpoint, connection), name=endpoint.name, selected=False
             )
+        elif endpoint.scope is Scope.DAYS:
+            fetcher = dlt.resource(
+                _day_fetcher(endpoint, connection, end), name=endpoint.name, selected=False
+            )
         else:
             fetcher = call_pages
         resources.append(fetcher) if fetcher is not call_pages else None
         resources.extend(
-            _table_resource(table, fetcher, connection.report, append) for table in endpoint.tables
+            _table_resource(
+                table, fetcher, connection.report, end, append=append, selected=not endpoint.optional
+            )
+            for table in endpoint.tables
         )
     return resources
 
@@ -179,7 +197,13 @@ def _nothing_stored() -> bool:
 
 
 def _table_resource(
-    table: Table, parent: DltResource, report: records.ShapingReport, append: bool
+    table: Table,
+    parent: DltResource,
+    report: records.ShapingReport,
+    now: datetime,
+    *,
+    append: bool = False,
+    selected: bool = True,
 ) -> DltResource:
     def rows(item: Any) -> Iterator[pa.Table]:
         data = item.table(table.name) if isinstance(item, ShapedPage | Removals) else None
@@ -192,7 +216,7 @@ def _table_resource(
         if data is not None and data.num_rows:
             yield data
 
-    return dlt.transformer(rows, data_from=parent, **table.resource_hints(append))
+    return dlt.transformer(rows, data_from=parent, selected=selected, **table.resource_hints(append, now))
 
 
 def _call_fetcher(
@@ -224,6 +248,35 @@ def _snapshot_fetcher(endpoint: Endpoint, connection: _Connection) -> Callable[[
         try:
             items = connection.get().fetch_all(endpoint.method, endpoint.path, items_key=endpoint.items_key)
             yield ShapedPage(endpoint, items, connection.report)
+        finally:
+            connection.save_budget()
+
+    return fetch
+
+
+def _day_fetcher(
+    endpoint: Endpoint, connection: _Connection, end: datetime
+) -> Callable[[], Iterator[ShapedPage]]:
+    """Day windows from the table's day mark (`sync.plan_days`); the mark moves per window."""
+
+    def fetch() -> Iterator[ShapedPage]:
+        state = SyncState(dlt.current.source_state())
+        config = connection.config
+        table = endpoint.table_names[0]
+        try:
+            for first, stop in plan_days(state, config, end, table, endpoint.one_day_per_request):
+                flt: dict[str, Any] = dict(
+                    zip(endpoint.day_keys, (first.isoformat(), stop.isoformat()), strict=True)
+                )
+                if endpoint.user_key and config.primary_user_ids:
+                    flt[endpoint.user_key] = list(config.primary_user_ids)
+                found = connection.get().fetch_all(
+                    endpoint.method, endpoint.path, items_key=endpoint.items_key, json={"filter": flt}
+                )
+                if endpoint.one_day_per_request:
+                    found = [{**item, "day": first.isoformat()} for item in found]
+                yield ShapedPage(endpoint, found, connection.report)
+                state.advance_day_mark(table, stop)
         finally:
             connection.save_budget()
 

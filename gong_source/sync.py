@@ -9,6 +9,8 @@ Three tiers (see README "Incremental loading"):
   deep_lookback_days)`, listed for deletions only, so the whole range is checked once every
   `reconcile_every_days`.
 A `backfill` plans a fixed range instead and leaves the marks alone.
+The day-granular stats plan their own windows of whole days (`plan_days`), from a day mark per
+table.
 
 `plan_windows` is pure, so `gong_source()`, the runner's window loop and `run --plan` agree.
 """
@@ -19,7 +21,7 @@ import enum
 import threading
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pendulum
@@ -90,6 +92,16 @@ class SyncState:
                     "until": to_utc(until).isoformat(),
                     "plan_until": to_utc(plan_until).isoformat(),
                 }
+
+    # -- day marks of the day-granular stats: loaded through the day before, one per table
+    def day_mark(self, table: str) -> date | None:
+        value = self.raw.get("day_marks", {}).get(table)
+        return date.fromisoformat(value) if value else None
+
+    def advance_day_mark(self, table: str, stop: date) -> None:
+        marks = self.raw.setdefault("day_marks", {})
+        if table not in marks or date.fromisoformat(marks[table]) < stop:
+            marks[table] = stop.isoformat()
 
     # -- deep + reconcile pass ("maintenance")
     @property
@@ -216,6 +228,36 @@ def plan_windows(
             )
         return Plan(recent)
     return Plan(recent + _maintenance_windows(state, config, until))
+
+
+def last_stats_day(until: datetime) -> date:
+    """The latest `toDate` (exclusive) Gong takes now in any company time zone: the date at UTC-12.
+
+    Gong refuses a `toDate` past the company's current day; every zone's date is at least the
+    date at UTC-12, so every day before it is over in the company's zone too.
+    """
+    return (to_utc(until) - timedelta(hours=12)).date()
+
+
+def plan_days(
+    state: SyncState, config: GongConfig, until: datetime, table: str, one_day: bool
+) -> list[tuple[date, date]]:
+    """The `[from, to)` day windows a day-granular table still needs: from its day mark minus
+    `stats_lookback_days` (first time: the start date) to `last_stats_day`; none while the mark
+    is there already, so the lookback is re-read once a day, not once a run."""
+    stop = last_stats_day(until)
+    first_day = date.fromordinal(config.start_at.date().toordinal())
+    mark = state.day_mark(table)
+    if mark is not None:
+        if mark >= stop:
+            return []
+        first_day = max(first_day, mark - timedelta(days=config.stats_lookback_days))
+    size = 1 if one_day else max(1, int(config.window_days))
+    windows: list[tuple[date, date]] = []
+    while first_day < stop:
+        windows.append((first_day, min(first_day + timedelta(days=size), stop)))
+        first_day = windows[-1][1]
+    return windows
 
 
 def _maintenance_windows(state: SyncState, config: GongConfig, until: pendulum.DateTime) -> list[Window]:

@@ -7,11 +7,14 @@ dlt's row normalizer (about 50x faster into DuckDB) and gives dbt stable column 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 from typing import Any
 
+import orjson
 import pyarrow as pa
 
 TEXT = pa.string()
@@ -21,6 +24,10 @@ BOOL = pa.bool_()
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 
 DELETED_COLUMN = "_deleted"
+# A history table (dlt scd2): each version of a row is kept with the range it was current in
+# (valid_to NULL: current); the row hash says whether a row changed (dlt's own hash needs a
+# `_dlt_id` that Arrow loads do not compute).
+VALID_FROM, VALID_TO, ROW_HASH_COLUMN = "valid_from", "valid_to", "_row_hash"
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,12 @@ class Table:
     primary_key: tuple[str, ...]
     columns: tuple[tuple[str, pa.DataType], ...]
     call_scoped: bool = True
+    # not call-scoped, yet read in part (day windows): merge on the primary key, keep the rest
+    merged: bool = False
+    # what a row is and where it comes from (dbt's description when no docs block names the table)
+    description: str = ""
+    # a snapshot whose changed rows keep their old version (dlt scd2, see VALID_FROM)
+    history: bool = False
 
     @cached_property
     def schema(self) -> pa.Schema:
@@ -39,22 +52,43 @@ class Table:
         ]
         if self.call_scoped:
             fields.append(pa.field(DELETED_COLUMN, BOOL))
+        if self.history:
+            fields.append(pa.field(ROW_HASH_COLUMN, TEXT, nullable=False))
         return pa.schema(fields)
+
+    @property
+    def warehouse_columns(self) -> tuple[tuple[str, pa.DataType], ...]:
+        """The columns a query sees: a history table adds its validity range."""
+        return self.columns + (((VALID_FROM, TIMESTAMP), (VALID_TO, TIMESTAMP)) if self.history else ())
+
+    @property
+    def unique_key(self) -> tuple[str, ...]:
+        """What identifies a stored row: a history table keeps one row per key and version."""
+        return self.primary_key + ((VALID_FROM,) if self.history else ())
 
     @property
     def column_names(self) -> list[str]:
         return [name for name, _ in self.columns]
 
-    def resource_hints(self, append: bool = False) -> dict[str, Any]:
+    def resource_hints(self, append: bool = False, now: datetime | None = None) -> dict[str, Any]:
         """Keyword arguments for `dlt.resource` / `dlt.transformer`.
 
         A call-scoped table merges by call (delete-insert on `call_id`, `_deleted` rows delete).
         The source sends each row once per load package, so dlt's per-key dedup pass over the
         staging table is skipped (`deduplicated`). `append` is for a load into a table that can
         hold no row yet: no staging table, no delete, and the caller drops deletion markers.
+        A history table (scd2) keeps old versions; `now` bounds their validity ranges.
         """
         hints: dict[str, Any] = {"name": self.name, "primary_key": list(self.primary_key)}
-        if self.call_scoped:
+        if self.history:
+            hints["write_disposition"] = {
+                "disposition": "merge",
+                "strategy": "scd2",
+                "validity_column_names": [VALID_FROM, VALID_TO],
+                "row_version_column_name": ROW_HASH_COLUMN,
+                **({"boundary_timestamp": now} if now is not None else {}),
+            }
+        elif self.call_scoped:
             merge = {"disposition": "merge", "strategy": "delete-insert", "deduplicated": True}
             deleted = {"data_type": "bool", **({} if append else {"hard_delete": True})}
             hints.update(
@@ -63,7 +97,7 @@ class Table:
                 columns={DELETED_COLUMN: deleted},
             )
         else:
-            hints["write_disposition"] = "replace"
+            hints["write_disposition"] = "merge" if self.merged else "replace"
         return hints
 
     def to_arrow(self, rows: Iterable[Mapping[str, Any]]) -> pa.Table:
@@ -74,7 +108,13 @@ class Table:
             if not allowed.issuperset(row):
                 unknown = sorted(set(row) - allowed)
                 raise KeyError(f"table {self.name} has no column(s) {', '.join(unknown)}")
+        if self.history:
+            listed = [{**row, ROW_HASH_COLUMN: self._row_hash(row)} for row in listed]
         return pa.Table.from_pylist(listed, schema=self.schema)
+
+    def _row_hash(self, row: Mapping[str, Any]) -> str:
+        values = [row.get(name) for name in self.column_names]
+        return hashlib.blake2b(orjson.dumps(values, default=str), digest_size=16).hexdigest()
 
     @cached_property
     def _allowed_keys(self) -> frozenset[str]:
@@ -153,6 +193,7 @@ USERS = _table(
     ("setting_non_recorded_meetings_imported", BOOL),
     ("setting_gong_connect_enabled", BOOL),
     call_scoped=False,
+    history=True,
 )
 
 CALLS = _table(
@@ -313,6 +354,7 @@ CRM_FIELDS = _table(
     ("field_name", TEXT),
     ("field_value", TEXT),
     ("field_value_number", DOUBLE),
+    ("timing", TEXT),
 )
 
 PARTIES = _table(
@@ -342,6 +384,19 @@ CALL_SPEAKERS = _table(
     ("talk_time_seconds", DOUBLE),
 )
 
+CALL_ACTION_ITEMS = _table(
+    "call_action_items",
+    ("call_id", "action_item_index"),
+    ("call_id", TEXT),
+    ("action_item_index", BIGINT),
+    ("speaker_id", TEXT),
+    ("snippet", TEXT),
+    ("start_seconds", DOUBLE),
+    ("end_seconds", DOUBLE),
+    description="Action items Gong found in a call (content.pointsOfInterest.actionItems of "
+    "/v2/calls/extensive): who said it (speaker_id joins parties.speaker_id), the snippet and when.",
+)
+
 TRANSCRIPT_SENTENCES = _table(
     "transcript_sentences",
     ("call_id", "segment_index", "sentence_index"),
@@ -369,4 +424,156 @@ CALL_DETAIL_TABLES = (
     CALL_COMMENTS,
     CRM_OBJECTS,
     CRM_FIELDS,
+    CALL_ACTION_ITEMS,
+)
+
+# -- settings: read in full on every run ---------------------------------------------------------
+TRACKERS = _table(
+    "trackers",
+    ("tracker_id",),
+    ("tracker_id", TEXT),
+    ("tracker_name", TEXT),
+    ("workspace_id", TEXT),
+    ("affiliation", TEXT),
+    ("part_of_question", BOOL),
+    ("said_at", TEXT),
+    ("said_at_interval", DOUBLE),
+    ("said_at_unit", TEXT),
+    ("said_in_topics", TEXT),
+    ("said_in_call_parts", TEXT),
+    ("filter_query", TEXT),
+    ("created_at", TIMESTAMP),
+    ("creator_user_id", TEXT),
+    ("updated_at", TIMESTAMP),
+    ("updater_user_id", TEXT),
+    call_scoped=False,
+    description="Keyword tracker definitions (/v2/settings/trackers): one row per tracker; "
+    "tracker_id joins call_trackers and call_tracker_occurrences.",
+)
+
+TRACKER_KEYWORDS = _table(
+    "tracker_keywords",
+    ("tracker_id", "language", "keyword_index"),
+    ("tracker_id", TEXT),
+    ("language", TEXT),
+    ("keyword_index", BIGINT),
+    ("keyword", TEXT),
+    ("include_related_forms", BOOL),
+    call_scoped=False,
+    description="The keywords of each tracker, per language (/v2/settings/trackers languageKeywords).",
+)
+
+SCORECARDS = _table(
+    "scorecards",
+    ("scorecard_id",),
+    ("scorecard_id", TEXT),
+    ("scorecard_name", TEXT),
+    ("workspace_id", TEXT),
+    ("enabled", BOOL),
+    ("review_method", TEXT),
+    ("updater_user_id", TEXT),
+    ("created_at", TIMESTAMP),
+    ("updated_at", TIMESTAMP),
+    call_scoped=False,
+    description="Scorecard definitions (/v2/settings/scorecards): one row per scorecard.",
+)
+
+SCORECARD_QUESTIONS = _table(
+    "scorecard_questions",
+    ("scorecard_id", "question_id"),
+    ("scorecard_id", TEXT),
+    ("question_id", TEXT),
+    ("question_index", BIGINT),
+    ("question_revision_id", TEXT),
+    ("question_text", TEXT),
+    ("is_overall", BOOL),
+    ("question_type", TEXT),
+    ("min_range", BIGINT),
+    ("max_range", BIGINT),
+    ("answer_guide", TEXT),
+    ("answer_options", TEXT),
+    ("updater_user_id", TEXT),
+    ("created_at", TIMESTAMP),
+    ("updated_at", TIMESTAMP),
+    call_scoped=False,
+    description="The questions of each scorecard, in order; question_id joins scorecard_answers.",
+)
+
+# -- day-windowed stats: re-read over a lookback of days, merged on the key ------------------------
+SCORECARD_ANSWERS = _table(
+    "scorecard_answers",
+    ("answered_scorecard_id", "question_id"),
+    ("answered_scorecard_id", TEXT),
+    ("question_id", TEXT),
+    ("scorecard_id", TEXT),
+    ("scorecard_name", TEXT),
+    ("call_id", TEXT),
+    ("call_started_at", TIMESTAMP),
+    ("reviewed_user_id", TEXT),
+    ("reviewer_user_id", TEXT),
+    ("reviewed_at", TIMESTAMP),
+    ("visibility_type", TEXT),
+    ("question_revision_id", TEXT),
+    ("is_overall", BOOL),
+    ("score", DOUBLE),
+    ("answer_text", TEXT),
+    ("not_applicable", BOOL),
+    ("selected_options", TEXT),
+    call_scoped=False,
+    merged=True,
+    description="Answered scorecards, one row per answer (/v2/stats/activity/scorecards, by review "
+    "day): call_id joins calls, reviewed_user_id and reviewer_user_id join users.",
+)
+
+USER_DAY_INTERACTION_STATS = _table(
+    "user_day_interaction_stats",
+    ("user_id", "day"),
+    ("user_id", TEXT),
+    ("day", TEXT),
+    ("longest_monologue", DOUBLE),
+    ("longest_customer_story", DOUBLE),
+    ("interactivity", DOUBLE),
+    ("patience", DOUBLE),
+    ("question_rate", DOUBLE),
+    call_scoped=False,
+    merged=True,
+    description="Gong's interaction stats per user and day (/v2/stats/interaction, one day per "
+    "request; day is YYYY-MM-DD in the company time zone): only users with recorded calls that day.",
+)
+
+# /v2/stats/activity/day-by-day lists call ids per activity and day; the table counts them.
+USER_ACTIVITIES = (
+    "callsAsHost",
+    "callsAttended",
+    "callsGaveFeedback",
+    "callsRequestedFeedback",
+    "callsReceivedFeedback",
+    "ownCallsListenedTo",
+    "othersCallsListenedTo",
+    "callsSharedInternally",
+    "callsSharedExternally",
+    "callsCommentsGiven",
+    "callsCommentsReceived",
+    "callsMarkedAsFeedbackGiven",
+    "callsMarkedAsFeedbackReceived",
+    "callsScorecardsFilled",
+    "callsScorecardsReceived",
+)
+
+
+def snake(name: str) -> str:
+    """Gong's camelCase key as a column name: callsAsHost -> calls_as_host."""
+    return "".join("_" + c.lower() if c.isupper() else c for c in name)
+
+
+USER_DAY_ACTIVITY = _table(
+    "user_day_activity",
+    ("user_id", "day"),
+    ("user_id", TEXT),
+    ("day", TEXT),
+    *((snake(key), BIGINT) for key in USER_ACTIVITIES),
+    call_scoped=False,
+    merged=True,
+    description="Gong's activity per user and day (/v2/stats/activity/day-by-day): how many calls "
+    "the user hosted, attended, commented, scored ... that day (YYYY-MM-DD, company time zone).",
 )

@@ -28,7 +28,7 @@ os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 import dlt
 import duckdb
 
-from gong_source import RESOURCE_NAMES, GongConfig
+from gong_source import DEFAULT_RESOURCES, RESOURCE_NAMES, GongConfig
 from gong_source.config import configured_secrets
 from gong_source.errors import ExitCode, GongConfigError, exit_code, settings_file_error
 from gong_source.values import setting_date, setting_number
@@ -239,9 +239,11 @@ def _options(args: argparse.Namespace) -> RunOptions:
     """Flags win over env vars and `.dlt/config.toml`, which win over RunOptions' defaults."""
     values = _job_values(args)
     resources = [r.strip() for r in args.resources.split(",") if r.strip()] if args.resources else None
+    if resources == ["all"]:
+        resources = list(RESOURCE_NAMES)
     return RunOptions(
         **values,
-        resources=resources or RESOURCE_NAMES,
+        resources=resources or DEFAULT_RESOURCES,
         pipelines_dir=args.pipelines_dir,
         run_dbt=not args.skip_dbt,
     )
@@ -307,7 +309,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     load_flags.add_argument("--deep-lookback-days", type=float, help="days the daily deep pass re-reads")
     load_flags.add_argument("--window-days", type=float, help="days per window and commit (default 7)")
-    load_flags.add_argument("--resources", help=f"comma list of: {', '.join(RESOURCE_NAMES)}")
+    load_flags.add_argument(
+        "--resources",
+        help=f"comma list of: {', '.join(RESOURCE_NAMES)}; or 'all' (default: all but the settings and "
+        "stats tables, which need Gong scopes of their own)",
+    )
     load_flags.add_argument("--workspace", help="only calls of this workspace id")
     load_flags.add_argument(
         "--include-private", action="store_true", default=None, help="also load private calls"

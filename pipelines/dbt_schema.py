@@ -149,7 +149,7 @@ class Column:
 
 
 def _columns(table: Table) -> list[Column]:
-    return [Column(table, name, dbt_type(dtype)) for name, dtype in table.columns]
+    return [Column(table, name, dbt_type(dtype)) for name, dtype in table.warehouse_columns]
 
 
 class _Docs:
@@ -165,7 +165,7 @@ class _Docs:
 
     def table(self, table: Table) -> str:
         name = f"gong__{table.name}"
-        return self._ref(name) if name in self.names else f"Raw Gong table {table.name}."
+        return self._ref(name) if name in self.names else table.description or f"Raw Gong table {table.name}."
 
     def column(self, column: Column) -> str:
         for name in (f"gong__{column.table.name}__{column.name}", f"gong__{column.name}"):
@@ -197,7 +197,7 @@ def _staging_sql(table: Table) -> str:
 
 
 def _key_text(table: Table) -> str:
-    return ", ".join(table.primary_key)
+    return ", ".join(table.unique_key)
 
 
 def _load_text(table: Table) -> str:
@@ -269,7 +269,7 @@ def _staging_column(column: Column, docs: _Docs) -> dict[str, Any]:
     key = column.table.primary_key
     if column.name in key:
         column_tests.append("not_null")
-        if len(key) == 1:
+        if len(column.table.unique_key) == 1:
             column_tests.append("unique")
     if column.name == "call_id" and column.table.call_scoped and column.table.name != "calls":
         column_tests.append(
@@ -305,9 +305,9 @@ def _staging(docs: _Docs, required: list[str]) -> dict[str, Any]:
                 f"{docs.table(table)} One row per {_key_text(table)}. {presence}"
             ),
         }
-        if len(table.primary_key) > 1:
+        if len(table.unique_key) > 1:
             model["data_tests"] = [
-                {"unique_combination": {"arguments": {"combination_of_columns": list(table.primary_key)}}}
+                {"unique_combination": {"arguments": {"combination_of_columns": list(table.unique_key)}}}
             ]
         model["columns"] = [_staging_column(column, docs) for column in _columns(table)]
         model["columns"].append({"name": LOAD_ID_COLUMN, "description": docs.load_id()})

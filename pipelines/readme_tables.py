@@ -32,7 +32,12 @@ def render_block(docs_text: str, endpoints: tuple[Endpoint, ...] = ENDPOINTS) ->
     for endpoint in endpoints:
         lines += [
             "",
-            f"`{endpoint.method} {endpoint.path}`, {endpoint.scope} scope: {endpoint.scope.cost}.",
+            f"`{endpoint.method} {endpoint.path}`, {endpoint.scope} scope: {endpoint.scope.cost}"
+            + (
+                " Optional: loaded with `--resources all` or when its tables are named."
+                if endpoint.optional
+                else ""
+            ),
             "",
             "| table | what it holds | primary key | other columns |",
             "|---|---|---|---|",
@@ -40,7 +45,9 @@ def render_block(docs_text: str, endpoints: tuple[Endpoint, ...] = ENDPOINTS) ->
         for table in endpoint.tables:
             description = descriptions.get(table.name, "").replace("|", "\\|")
             key = ", ".join(f"`{name}`" for name in table.primary_key)
-            columns = ", ".join(f"`{name}`" for name in table.column_names if name not in table.primary_key)
+            columns = ", ".join(
+                f"`{name}`" for name, _ in table.warehouse_columns if name not in table.primary_key
+            )
             lines.append(f"| `{table.name}` | {description} | {key} | {columns} |")
     lines += ["", END]
     return "\n".join(lines)

@@ -22,13 +22,13 @@ import dlt
 import pendulum
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from gong_source import RESOURCE_NAMES, GongClient, GongConfig, gong_source
+from gong_source import DEFAULT_RESOURCES, RESOURCE_NAMES, GongClient, GongConfig, gong_source
 from gong_source.budget import DailyBudget
 from gong_source.endpoints import ENDPOINTS, Scope, call_scoped_tables, table_names, window_endpoint
 from gong_source.errors import DestinationUnavailableError, GongConfigError, GongError, redact
 from gong_source.records import ShapingReport
 from gong_source.settings import PAGE_SIZE
-from gong_source.sync import Plan, SyncState, WindowKind, plan_windows, split
+from gong_source.sync import Plan, SyncState, WindowKind, plan_days, plan_windows, split
 from gong_source.timestamps import to_gong_filter, to_utc
 
 from . import dbt_runner, defaults
@@ -39,7 +39,8 @@ logger = logging.getLogger(__name__)
 PIPELINE_NAME = "gong"
 DEFAULT_DATASET = "gong"
 DEFAULT_DUCKDB_PATH = "gong_warehouse.duckdb"
-SNAPSHOT_RESOURCES = table_names(ENDPOINTS, Scope.SNAPSHOT)
+# read once per run, in its first load: the snapshots and the day-windowed stats (not in a backfill)
+SNAPSHOT_RESOURCES = table_names(ENDPOINTS, Scope.SNAPSHOT, Scope.DAYS)
 CALL_RESOURCES = table_names(ENDPOINTS, Scope.WINDOW, Scope.CALLS)
 
 
@@ -52,7 +53,7 @@ class RunOptions:
     dataset_name: str = DEFAULT_DATASET
     pipeline_name: str = PIPELINE_NAME
     pipelines_dir: str | None = None
-    resources: Sequence[str] = RESOURCE_NAMES
+    resources: Sequence[str] = DEFAULT_RESOURCES
     run_dbt: bool = True
 
     def __post_init__(self) -> None:
@@ -142,10 +143,18 @@ def plan(
     until: datetime,
     backfill: tuple[datetime, datetime] | None = None,
 ) -> Plan:
-    """The windows the source would read now, from the pipeline's committed state."""
+    """The windows the source would read now, from the pipeline's committed state (none when
+    no call table is selected: nothing would read them, so the job would never get past them)."""
     wanted = [r for r in options.resources if r in CALL_RESOURCES]
-    state = SyncState(pipeline.state.get("sources", {}).get(pipeline.default_schema_name or "gong", {}))
+    if not wanted:
+        return Plan()
+    state = _source_state(pipeline)
     return plan_windows(state, config, until, wanted, full=options.full, backfill=backfill)
+
+
+def _source_state(pipeline: dlt.Pipeline) -> SyncState:
+    """The source state the pipeline last committed (read-only use: planning)."""
+    return SyncState(pipeline.state.get("sources", {}).get(pipeline.default_schema_name or "gong", {}))
 
 
 def describe_plan(options: RunOptions, config: GongConfig, progress: Progress = print) -> Plan:
@@ -153,16 +162,35 @@ def describe_plan(options: RunOptions, config: GongConfig, progress: Progress = 
     pipeline = make_pipeline(options)
     planned = plan(pipeline, options, config, pendulum.now("UTC"))
     snapshots = [r for r in options.resources if r in SNAPSHOT_RESOURCES]
+    # one request at least per snapshot endpoint with a selected table, and per day window
+    snapshot_requests = sum(
+        1 for e in ENDPOINTS if e.scope is Scope.SNAPSHOT and set(e.table_names) & set(options.resources)
+    )
+    day_requests = _day_requests(pipeline, options, config)
     for window in planned:
         progress(f"  {window.describe()}")
     listing = len([w for w in planned if w.kind is not WindowKind.RECONCILE])
     progress(
         f"plan: {len(planned)} window(s) ({listing} with content), "
         f"snapshots {', '.join(snapshots) or 'none'}; "
-        f"at least {len(planned) + len(snapshots)} requests: 1 per window and per 100 calls listed, "
-        "1 per 100 calls whose transcript is still missing, 1 per 100 users"
+        f"at least {len(planned) + snapshot_requests + day_requests} requests: 1 per window and per "
+        "100 calls listed, 1 per 100 calls whose transcript is still missing, 1 per 100 users, "
+        f"1 per settings endpoint, {day_requests} for the day-windowed stats (1 per day window and 100 items)"
     )
     return planned
+
+
+def _day_requests(pipeline: dlt.Pipeline, options: RunOptions, config: GongConfig) -> int:
+    """Day windows the selected day-windowed tables still need (at least 1 request each)."""
+    state = _source_state(pipeline)
+    now = pendulum.now("UTC")
+    return sum(
+        len(plan_days(state, config, now, table, e.one_day_per_request))
+        for e in ENDPOINTS
+        if e.scope is Scope.DAYS
+        for table in e.table_names
+        if table in options.resources
+    )
 
 
 def estimate_backfill(client: GongClient, windows: Plan, options: RunOptions) -> str:
@@ -177,7 +205,9 @@ def estimate_backfill(client: GongClient, windows: Plan, options: RunOptions) ->
     probe = client.post(listing.path, json=body)
     calls = int(((probe or {}).get("records") or {}).get("totalRecords") or 0)
     endpoints = sum(
-        1 for e in ENDPOINTS if e.scope is not Scope.SNAPSHOT and set(e.table_names) & set(options.resources)
+        1
+        for e in ENDPOINTS
+        if e.scope in (Scope.WINDOW, Scope.CALLS) and set(e.table_names) & set(options.resources)
     )
     # Every window pages on its own, so each endpoint costs at most one extra page per window.
     expected = endpoints * (math.ceil(calls / PAGE_SIZE) + len(windows))

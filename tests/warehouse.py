@@ -34,6 +34,7 @@ CALL_TABLES = (
     "call_comments",
     "crm_objects",
     "crm_fields",
+    "call_action_items",
 )
 
 

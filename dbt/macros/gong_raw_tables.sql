@@ -2,5 +2,5 @@
 
 {# The raw tables merged on call_id: every raw row of a call is in one of them. #}
 {% macro gong_call_scoped_tables() -%}
-  {{ return(['calls', 'call_details', 'call_topics', 'call_trackers', 'call_tracker_occurrences', 'call_key_points', 'call_outline_sections', 'call_outline_items', 'call_highlights', 'call_interaction_stats', 'call_comments', 'crm_objects', 'crm_fields', 'parties', 'call_speakers', 'transcript_sentences']) }}
+  {{ return(['calls', 'call_details', 'call_topics', 'call_trackers', 'call_tracker_occurrences', 'call_key_points', 'call_outline_sections', 'call_outline_items', 'call_highlights', 'call_interaction_stats', 'call_comments', 'crm_objects', 'crm_fields', 'parties', 'call_speakers', 'call_action_items', 'transcript_sentences']) }}
 {%- endmacro %}

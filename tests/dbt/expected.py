@@ -332,6 +332,25 @@ def call_talk_time(raw: Raw) -> dict[str, Row]:
     return out
 
 
+def user_version_at(raw: Raw, user_id: str, instant: dt.datetime) -> Mapping[str, Any] | None:
+    """The version of a user in force at `instant`: the first before any, the last after all."""
+    versions = sorted(
+        (u for u in _rows(raw, "users") if u["user_id"] == user_id),
+        key=lambda u: utc(u.get("valid_from")) or dt.datetime.min,
+    )
+    for rank, version in enumerate(versions):
+        start, end = utc(version.get("valid_from")), utc(version.get("valid_to"))
+        if (rank == 0 or start is None or start <= instant) and (
+            end is None or end > instant or rank == len(versions) - 1
+        ):
+            return version
+    return None
+
+
+def _week_end(week: dt.date) -> dt.datetime:
+    return dt.datetime.combine(week + dt.timedelta(days=7), dt.time())  # naive UTC, like utc()
+
+
 def rep_weekly_talk_time(raw: Raw) -> dict[tuple[str, dt.date], Row]:
     """gong__rep_weekly_talk_time: (user_id, week_start) -> measures over the calls the rep hosted."""
     calls = call_talk_time(raw)
@@ -343,7 +362,9 @@ def rep_weekly_talk_time(raw: Raw) -> dict[tuple[str, dt.date], Row]:
     out: dict[tuple[str, dt.date], Row] = {}
     for (user_id, week), call_ids in groups.items():
         rep_rows = [s for (cid, _), s in speakers.items() if cid in call_ids and s["user_id"] == user_id]
+        version = user_version_at(raw, user_id, _week_end(week)) or {}
         out[(user_id, week)] = {
+            "manager_id": version.get("manager_id"),
             "calls_hosted": len(call_ids),
             "calls_with_transcript": sum(calls[c]["has_transcript"] for c in call_ids),
             "hosted_minutes": sum(calls[c]["duration_seconds"] for c in call_ids) / 60.0,
@@ -402,7 +423,7 @@ def _crm_account(
     accounts = sorted(
         (
             o for o in objects
-            if o.get("party_id") is None
+            if o.get("party_id") is None and (o.get("timing") or "Now") != "TimeOfCall"
             and (o.get("object_type") or "").lower() == "account" and o.get("object_id") is not None
         ),
         key=lambda o: o["object_index"],
@@ -640,4 +661,121 @@ def call_transcripts(raw: Raw) -> dict[str, Row]:
             text = " ".join(s["text"] or "" for s in seg)
             lines.append(f"Speaker {name} ({topic}): {text}" if topic else f"Speaker {name}: {text}")
         out[call_id] = {"segments": len(segments), "sentences": len(ss), "transcript_text": "\n".join(lines)}
+    return out
+
+
+# ------------------------------------------------------------------------------ more of Gong
+def call_opportunities(raw: Raw) -> dict[tuple[str, str], Row]:
+    """gong__call_opportunities: per call and opportunity, stage/amount/close date at call and now."""
+    copies: dict[tuple[str, str, str], Mapping[str, Any]] = {}
+    for o in sorted(_rows(raw, "crm_objects"), key=lambda o: o["object_index"]):
+        if o["party_id"] is None and (o["object_type"] or "").lower() == "opportunity" and o["object_id"]:
+            copies.setdefault((o["call_id"], o["object_id"], o["timing"] or "Now"), o)
+    calls = {c["call_id"]: c for c in _rows(raw, "calls")}
+
+    def values(obj: Mapping[str, Any] | None) -> dict[str, Any]:
+        fields = sorted(
+            (
+                f for f in _rows(raw, "crm_fields")
+                if obj is not None
+                and (f["call_id"], f["object_index"]) == (obj["call_id"], obj["object_index"])
+            ),
+            key=lambda f: f["field_index"],
+        )  # fmt: skip
+        first: dict[str, Mapping[str, Any]] = {}
+        for f in fields:
+            first.setdefault((f["field_name"] or "").lower(), f)
+        return {
+            "stage": first.get("stagename", {}).get("field_value"),
+            "amount": first.get("amount", {}).get("field_value_number"),
+            "close_date": first.get("closedate", {}).get("field_value"),
+        }
+
+    out: dict[tuple[str, str], Row] = {}
+    for call_id, object_id in {(k[0], k[1]) for k in copies if k[0] in calls}:
+        then, now = copies.get((call_id, object_id, "TimeOfCall")), copies.get((call_id, object_id, "Now"))
+        at_call, current = values(then), values(now)
+        out[(call_id, object_id)] = {
+            "call_started_at": utc(calls[call_id]["started_at"]),
+            "stage_at_call": at_call["stage"],
+            "amount_at_call": at_call["amount"],
+            "close_date_at_call": at_call["close_date"],
+            "stage_now": current["stage"],
+            "amount_now": current["amount"],
+            "close_date_now": current["close_date"],
+            "stage_changed": None
+            if at_call["stage"] is None or current["stage"] is None
+            else at_call["stage"] != current["stage"],
+        }
+    return out
+
+
+def rep_scorecards(raw: Raw) -> dict[tuple[str, dt.date, str, str], Row]:
+    """gong__rep_scorecards: per reviewed rep, review week and question."""
+    answers = [a for a in _rows(raw, "scorecard_answers") if a["reviewed_user_id"] and a["reviewed_at"]]
+    received: dict[tuple[str, dt.date], set[str]] = defaultdict(set)
+    groups: dict[tuple[str, dt.date, str, str], list[Mapping[str, Any]]] = defaultdict(list)
+    for a in answers:
+        week = week_start(utc(a["reviewed_at"]))
+        received[(a["reviewed_user_id"], week)].add(a["answered_scorecard_id"])
+        groups[(a["reviewed_user_id"], week, a["scorecard_id"], a["question_id"])].append(a)
+    questions = {(q["scorecard_id"], q["question_id"]): q for q in _rows(raw, "scorecard_questions")}
+    out = {}
+    for (user, week, card, question), rows in groups.items():
+        scored = [a["score"] for a in rows if a["score"] is not None and not a["not_applicable"]]
+        version = user_version_at(raw, user, _week_end(week)) or {}
+        out[(user, week, card, question)] = {
+            "manager_id": version.get("manager_id"),
+            "question_text": questions.get((card, question), {}).get("question_text"),
+            "scorecards_received": len(received[(user, week)]),
+            "scored_answers": len(scored),
+            "avg_score": _mean(scored),
+        }
+    return out
+
+
+def tracker_weekly(raw: Raw) -> dict[tuple[str, str | None, dt.date, str], Row]:
+    """gong__tracker_weekly: occurrences per tracker, call account, call week and side."""
+    accounts = call_accounts(raw)
+    groups: dict[tuple[str, str | None, dt.date, str], list[str]] = defaultdict(list)
+    said = call_tracker_occurrences(raw)
+    for raw_row in _rows(raw, "call_tracker_occurrences"):
+        call_id = raw_row["call_id"]
+        o = said.get((call_id, raw_row["tracker_index"], raw_row["occurrence_index"]))
+        if o is None or o["call_started_at"] is None:
+            continue
+        account = accounts.get(call_id, {}).get("account_id")
+        key = (raw_row["tracker_id"], account, week_start(o["call_started_at"]), o["affiliation"])
+        groups[key].append(call_id)
+    return {key: {"mentions": len(calls), "calls": len(set(calls))} for key, calls in groups.items()}
+
+
+def rep_weekly_gong_stats(raw: Raw) -> dict[tuple[str, dt.date], Row]:
+    """gong__rep_weekly_gong_stats: Gong's day stats per user and week, beside the talk-time rollup."""
+
+    def week_of(day: str) -> dt.date:
+        parsed = dt.date.fromisoformat(day)
+        return parsed - dt.timedelta(days=parsed.weekday())
+
+    activity: dict[tuple[str, dt.date], list[Mapping[str, Any]]] = defaultdict(list)
+    for a in _rows(raw, "user_day_activity"):
+        activity[(a["user_id"], week_of(a["day"]))].append(a)
+    stats: dict[tuple[str, dt.date], list[Mapping[str, Any]]] = defaultdict(list)
+    for s in _rows(raw, "user_day_interaction_stats"):
+        stats[(s["user_id"], week_of(s["day"]))].append(s)
+    talk = rep_weekly_talk_time(raw)
+    out = {}
+    for key in set(activity) | set(stats):
+        days, stat_days = activity.get(key, []), stats.get(key, [])
+        version = user_version_at(raw, key[0], _week_end(key[1])) or {}
+        out[key] = {
+            "manager_id": version.get("manager_id"),
+            "calls_as_host": sum(d["calls_as_host"] or 0 for d in days),
+            "calls_attended": sum(d["calls_attended"] or 0 for d in days),
+            "calls_comments_received": sum(d["calls_comments_received"] or 0 for d in days),
+            "days_with_stats": len(stat_days),
+            "avg_interactivity": _mean(s["interactivity"] for s in stat_days),
+            "avg_question_rate": _mean(s["question_rate"] for s in stat_days),
+            "transcript_calls_hosted": talk.get(key, {}).get("calls_hosted"),
+        }
     return out

@@ -44,7 +44,7 @@ Rows = dict[str, list[dict[str, Any]]]
 
 # Column types per table: those of gong_source/tables.py, the only schema (dbt type keys).
 TABLES: dict[str, list[tuple[str, str]]] = {
-    table.name: [(name, dbt_type(dtype)) for name, dtype in table.columns] for table in raw_tables()
+    table.name: [(name, dbt_type(dtype)) for name, dtype in table.warehouse_columns] for table in raw_tables()
 }
 REPLACE_TABLES = {table.name for table in raw_tables() if not table.call_scoped}  # the rest have _deleted
 
@@ -96,6 +96,13 @@ def _user(uid: str, first: str, last: str, title: str, manager: str | None) -> d
         "spoken_languages": "en-US",
         "setting_web_conferences_recorded": True,
         "setting_telephony_calls_imported": False,
+    }
+
+
+def _valid(start: str, end: str | None) -> dict[str, Any]:
+    return {
+        "valid_from": _ts(f"{start}T00:00:00+00:00"),
+        "valid_to": _ts(f"{end}T00:00:00+00:00") if end else None,
     }
 
 
@@ -242,6 +249,7 @@ class _Builder:
         object_type: str,
         object_id: str,
         fields: Sequence[tuple[str, str]] = (),
+        timing: str = "Now",
     ) -> None:
         self.rows["crm_objects"].append(
             {
@@ -251,7 +259,7 @@ class _Builder:
                 "crm_system": "Salesforce",
                 "object_type": object_type,
                 "object_id": object_id,
-                "timing": "Now",
+                "timing": timing,
             }
         )
         for field_index, (name, value) in enumerate(fields):
@@ -271,6 +279,7 @@ class _Builder:
                     "field_name": name,
                     "field_value": value,
                     "field_value_number": number,
+                    "timing": timing,
                 }
             )
 
@@ -282,7 +291,12 @@ def build_raw_rows() -> Rows:
     r["workspaces"].append({"workspace_id": "ws-1", "name": "Acme Sales", "description": "Main workspace"})
     r["users"] += [
         _user("u-alice", "Alice", "Able", "Account Executive", "u-carol"),
-        _user("u-bob", "Bob", "Baker", "Account Executive", "u-carol"),
+        # Bob moves under Alice on 2024-03-20 (users keep history): weeks before keep Carol.
+        {
+            **_user("u-bob", "Bob", "Baker", "Account Executive", "u-carol"),
+            **_valid("2024-01-01", "2024-03-20"),
+        },
+        {**_user("u-bob", "Bob", "Baker", "Senior AE", "u-alice"), **_valid("2024-03-20", None)},
         _user("u-carol", "Carol", "Chen", "Sales Manager", None),
         _user("u-dave", "Dave", "Diaz", "SDR", "u-carol"),  # never on a call
     ]
@@ -560,7 +574,81 @@ def build_raw_rows() -> Rows:
             "during_call": False,
         }
     )
+    _more_gong(b)
     return b.rows
+
+
+def _more_gong(b: _Builder) -> None:
+    """Opportunities at the time of the call, tracker definitions, answered scorecards, day stats."""
+    c = "c-globex-1"
+    b.crm(
+        c,
+        4,
+        None,
+        "Opportunity",
+        "OPP-2",
+        [("StageName", "Negotiation"), ("Amount", "90000.5"), ("CloseDate", "2024-06-30")],
+    )
+    b.crm(
+        c,
+        5,
+        None,
+        "Opportunity",
+        "OPP-2",
+        [("StageName", "Discovery"), ("Amount", "60000"), ("CloseDate", "2024-05-31")],
+        timing="TimeOfCall",
+    )
+    b.crm(c, 6, None, "Opportunity", "OPP-1", [("StageName", "Closed Won")], timing="TimeOfCall")
+    b.crm("c-tie", 0, None, "Opportunity", "OPP-3", [("StageName", "Proposal")], timing="TimeOfCall")
+    r = b.rows
+    r["trackers"].append(
+        {"tracker_id": "tr-competitors", "tracker_name": "Competitors", "affiliation": "Anyone"}
+    )
+    r["tracker_keywords"] += [
+        {"tracker_id": "tr-competitors", "language": "eng", "keyword_index": i, "keyword": word}
+        for i, word in enumerate(("Initrode", "Globex"))
+    ]
+    r["scorecards"].append({"scorecard_id": "sc-1", "scorecard_name": "Discovery", "enabled": True})
+    r["scorecard_questions"] += [
+        {"scorecard_id": "sc-1", "question_id": "q-1", "question_index": 0, "question_text": "Pain found?",
+         "is_overall": False, "min_range": 1, "max_range": 5},
+        {"scorecard_id": "sc-1", "question_id": "q-2", "question_index": 1, "question_text": "Overall",
+         "is_overall": True, "min_range": 1, "max_range": 5},
+    ]  # fmt: skip
+
+    def answered(card: str, user: str, at: str, *scores: tuple[str, float | None, bool]) -> None:
+        r["scorecard_answers"].extend(
+            {
+                "answered_scorecard_id": card, "question_id": question, "scorecard_id": "sc-1",
+                "scorecard_name": "Discovery", "call_id": c, "reviewed_user_id": user,
+                "reviewer_user_id": "u-carol", "reviewed_at": _ts(at), "score": score, "not_applicable": na,
+            }
+            for question, score, na in scores
+        )  # fmt: skip
+
+    answered("as-1", "u-alice", "2024-03-05T10:00:00+00:00", ("q-1", 4, False), ("q-2", 3, False))
+    # 23:30 in New York on Thursday is Friday in UTC: same week; a not-applicable answer is skipped
+    answered("as-2", "u-alice", "2024-03-07T23:30:00-05:00", ("q-1", 2, False), ("q-2", None, True))
+    answered("as-3", "u-bob", "2024-03-11T01:00:00+00:00", ("q-1", 5, False), ("q-2", None, False))
+    answered("as-4", "u-bob", "2024-03-25T09:00:00+00:00", ("q-1", 3, False))
+    for user, day, host, attended, stats in (
+        ("u-alice", "2024-03-04", 1, 0, (60.0, 4.0, 1.5, 10.0)),
+        ("u-alice", "2024-03-10", 1, 1, (30.0, 6.0, 0.5, 20.0)),  # Sunday: still the week of 03-04
+        ("u-alice", "2024-03-11", 0, 0, None),
+        ("u-bob", "2024-03-06", 1, 0, (45.0, None, 2.0, 12.0)),
+        ("u-bob", "2024-03-25", 0, 2, (15.0, 3.0, 1.0, 5.0)),
+    ):
+        r["user_day_activity"].append(
+            {"user_id": user, "day": day, "calls_as_host": host, "calls_attended": attended,
+             "calls_comments_given": 0, "calls_comments_received": host, "calls_scorecards_filled": 0,
+             "calls_scorecards_received": 0}
+        )  # fmt: skip
+        if stats:
+            monologue, interactivity, patience, rate = stats
+            r["user_day_interaction_stats"].append(
+                {"user_id": user, "day": day, "longest_monologue": monologue, "interactivity": interactivity,
+                 "patience": patience, "question_rate": rate}
+            )  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------- writers

@@ -75,7 +75,9 @@ def test_sources_list_every_column_of_tables_py_with_its_type() -> None:
     columns = _source_columns()
     assert list(columns) == [t.name for t in dbt_schema.raw_tables()]
     for table in dbt_schema.raw_tables():
-        assert list(columns[table.name]) == [*table.column_names, "_dlt_load_id"], table.name
+        stored = [name for name, _ in table.warehouse_columns]  # users adds its validity range
+        assert list(columns[table.name]) == [*stored, "_dlt_load_id"], table.name
+    assert list(columns["users"])[-3:-1] == ["valid_from", "valid_to"]
     assert columns["calls"]["duration_seconds"]["data_type"] == "bigint"  # as tables.py says
     assert dict(tables.CALLS.columns)["duration_seconds"] == pa.int64()
 

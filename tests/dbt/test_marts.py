@@ -97,6 +97,45 @@ def test_rep_weekly_talk_time(warehouse: Warehouse, raw_rows) -> None:
     )
 
 
+def test_call_opportunities(warehouse: Warehouse, raw_rows) -> None:
+    expected = exp.call_opportunities(raw_rows)
+    assert_mart_equals(
+        warehouse.mart("gong__call_opportunities"), expected, lambda r: (r["call_id"], r["opportunity_id"])
+    )
+    # the fixture has a stage that moved, one known only at the call, and one only now
+    assert {r["stage_changed"] for r in expected.values()} == {True, None}
+
+
+def test_rep_scorecards(warehouse: Warehouse, raw_rows) -> None:
+    expected = exp.rep_scorecards(raw_rows)
+    assert_mart_equals(
+        warehouse.mart("gong__rep_scorecards"),
+        expected,
+        lambda r: (r["user_id"], r["week_start"], r["scorecard_id"], r["question_id"]),
+    )
+    # Bob's manager changed on 2024-03-20: his review weeks report the manager of that week
+    assert {(k[1], v["manager_id"]) for k, v in expected.items() if k[0] == "u-bob"} == {
+        (dt.date(2024, 3, 11), "u-carol"),
+        (dt.date(2024, 3, 25), "u-alice"),
+    }
+
+
+def test_tracker_weekly(warehouse: Warehouse, raw_rows) -> None:
+    assert_mart_equals(
+        warehouse.mart("gong__tracker_weekly"),
+        exp.tracker_weekly(raw_rows),
+        lambda r: (r["tracker_id"], r["account_id"], r["week_start"], r["side"]),
+    )
+
+
+def test_rep_weekly_gong_stats(warehouse: Warehouse, raw_rows) -> None:
+    assert_mart_equals(
+        warehouse.mart("gong__rep_weekly_gong_stats"),
+        exp.rep_weekly_gong_stats(raw_rows),
+        lambda r: (r["user_id"], r["week_start"]),
+    )
+
+
 def test_call_accounts(warehouse: Warehouse, raw_rows) -> None:
     assert_mart_equals(
         warehouse.mart("gong__call_accounts"), exp.call_accounts(raw_rows), lambda r: r["call_id"]
@@ -344,14 +383,21 @@ def _readme_queries() -> list[str]:
 def test_readme_queries_run(warehouse: Warehouse) -> None:
     def here(sql: str) -> str:
         sql = sql.replace("gong_analytics_staging.", f"{warehouse.staging_schema}.")
-        return sql.replace("gong_analytics.", f"{warehouse.analytics_schema}.").rstrip().rstrip(";")
+        sql = sql.replace("gong_analytics.", f"{warehouse.analytics_schema}.")
+        return re.sub(r"\bgong\.", f"{warehouse.raw_schema}.", sql).rstrip().rstrip(";")
 
     queries = _readme_queries()
-    assert len(queries) == 3
+    assert len(queries) == 8
     for sql in queries:
         warehouse.query(here(sql))
     competitor = warehouse.query(here(queries[2]))
     assert [r["call_id"] for r in competitor] == ["c-tie"]
+    moved = warehouse.query(here(queries[3]))
+    assert [(r["opportunity_id"], r["stage_at_call"], r["stage_now"]) for r in moved] == [
+        ("OPP-2", "Discovery", "Negotiation")
+    ]
+    keywords = warehouse.query(here(queries[7]))
+    assert [(r["tracker_name"], r["calls"]) for r in keywords] == [("Competitors", 2)]
 
 
 def test_marts_documented_column_by_column(duckdb_warehouse: Warehouse) -> None:

@@ -3,7 +3,7 @@
 import dlt
 import pytest
 
-from gong_source import GongConfig, gong_source
+from gong_source import RESOURCE_NAMES, GongConfig, gong_source
 from gong_source.errors import GongConfigError
 from pipelines.cli import _gong_config, _options, _parser
 
@@ -64,3 +64,16 @@ def test_the_source_reads_its_own_section(monkeypatch):
     # The real source accepts the section too, and a named argument beats the configuration.
     source = gong_source.clone(section="acme")(start_date="2025-07-01")
     assert "calls" in source.resources
+
+
+def test_optional_tables_load_only_when_asked():
+    default = set(_options(_args()).resources)
+    assert "calls" in default and "call_action_items" in default
+    assert not default & {"trackers", "scorecards", "scorecard_answers", "user_day_activity"}
+    assert set(_options(_args("--resources", "all")).resources) == set(RESOURCE_NAMES)
+    assert _options(_args("--resources", "calls,scorecard_answers")).resources == [
+        "calls",
+        "scorecard_answers",
+    ]
+    source = gong_source(config=GongConfig(start_date="2025-01-01T00:00:00Z"))
+    assert "trackers" not in source.selected_resources and "users" in source.selected_resources

@@ -166,6 +166,14 @@ def _shaped(company: Company, report: records.ShapingReport, poison) -> dict[str
     arrows["workspaces"] = tables.WORKSPACES.to_arrow(
         records.workspace_row(poison(w), report) for w in company.workspaces
     )
+    from gong_source import endpoints
+
+    for endpoint, items in (
+        (endpoints.TRACKER_SETTINGS, company.tracker_settings),
+        (endpoints.SCORECARD_SETTINGS, company.scorecards),
+        (endpoints.ANSWERED_SCORECARDS, company.answered_scorecards()),
+    ):
+        arrows.update(endpoint.shape([poison(item) for item in items], report))
     return arrows
 
 
@@ -174,7 +182,7 @@ def _text_values(arrows: dict[str, pa.Table]) -> dict[tuple[str, str], list[str]
         (name, field.name): [v for v in table.column(field.name).to_pylist() if v is not None]
         for name, table in arrows.items()
         for field in table.schema
-        if field.type == pa.string()
+        if field.type == pa.string() and field.name != tables.ROW_HASH_COLUMN  # a hash, not Gong's text
     }
 
 
@@ -286,3 +294,81 @@ def test_transcript_pages_arrow_cannot_read_exactly_are_shaped_as_before():
         assert not straight and got.equals(expected)
         assert got.column("text").to_pylist() == ["a\ufffdb"]
     assert _read_both_ways(_page(*cases[0]))[3] == {"replaced_characters": 1}
+
+
+def _recorded_body(name: str) -> dict:
+    from tests.fixtures import RECORDED
+
+    return json.loads((RECORDED / name).read_text())["body"]
+
+
+def test_recorded_settings_shape_into_typed_definitions():
+    from gong_source import endpoints
+
+    report = records.ShapingReport()
+    trackers = _recorded_body("GET_v2_settings_trackers.200.json")["keywordTrackers"]
+    shaped = endpoints.TRACKER_SETTINGS.shape(trackers, report)
+    assert shaped["trackers"].num_rows == len(trackers)
+    assert shaped["tracker_keywords"].num_rows == sum(
+        len(k["keywords"]) for t in trackers for k in t["languageKeywords"]
+    )
+    first = shaped["trackers"].to_pylist()[0]
+    assert first["created_at"].isoformat() == "2023-10-17T19:21:31.816562+00:00"
+    cards = _recorded_body("GET_v2_settings_scorecards.200.json")["scorecards"]
+    shaped = endpoints.SCORECARD_SETTINGS.shape(cards, report)
+    questions = shaped["scorecard_questions"].to_pylist()
+    assert len(questions) == sum(len(c["questions"]) for c in cards)
+    # ids and ranges are strings in real answers: ids stay text, ranges become numbers
+    assert questions[0]["question_id"] == "9013292953945730400"
+    assert (questions[0]["min_range"], questions[0]["max_range"]) == (1, 5)
+
+
+def test_answered_scorecards_are_one_row_per_answer_and_day_stats_one_per_user_day():
+    from gong_source import endpoints
+
+    answered = {
+        "answeredScorecardId": 7, "scorecardId": "1", "callId": "2", "reviewedUserId": "3",
+        "reviewTime": "2025-03-02T10:00:00.5-08:00", "callStartTime": "2025-03-01T09:00:00-08:00",
+        "answers": [
+            {"questionId": "11", "score": 4, "isOverall": False, "notApplicable": False},
+            {"questionId": "12", "score": None, "notApplicable": True, "selectedOptions": ["a", "b"]},
+        ],
+    }  # fmt: skip
+    rows = endpoints.ANSWERED_SCORECARDS.shape([answered], records.ShapingReport())["scorecard_answers"]
+    second = rows.to_pylist()[1]
+    assert {k: second[k] for k in ("answered_scorecard_id", "question_id", "score", "selected_options")} == {
+        "answered_scorecard_id": "7",
+        "question_id": "12",
+        "score": None,
+        "selected_options": "a,b",
+    }
+    assert rows.num_rows == 2 and second["not_applicable"] is True
+    assert rows.column("reviewed_at")[0].as_py().isoformat() == "2025-03-02T18:00:00.500000+00:00"
+    day = {"fromDate": "2025-03-02T00:00:00-08:00", "callsAsHost": ["1", "2"], "callsAttended": ["3"]}
+    activity = endpoints.USER_DAY_ACTIVITY.shape(
+        [{"userId": "9", "userDailyActivityStats": [day]}], records.ShapingReport()
+    )["user_day_activity"].to_pylist()
+    assert activity[0]["day"] == "2025-03-02"
+    assert (
+        activity[0]["calls_as_host"],
+        activity[0]["calls_attended"],
+        activity[0]["calls_scorecards_filled"],
+    ) == (
+        2,
+        1,
+        0,
+    )
+    people = [
+        {
+            "userId": "9",
+            "day": "2025-03-02",
+            "personInteractionStats": [{"name": "Question Rate", "value": 1.5}],
+        }
+    ]
+    stat = endpoints.USER_INTERACTION_STATS.shape(people, records.ShapingReport())[
+        "user_day_interaction_stats"
+    ]
+    assert stat.to_pylist() == [
+        {"user_id": "9", "day": "2025-03-02", "longest_monologue": None, "longest_customer_story": None,
+         "interactivity": None, "patience": None, "question_rate": 1.5}
+    ]  # fmt: skip

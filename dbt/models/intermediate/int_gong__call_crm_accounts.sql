@@ -1,5 +1,6 @@
 -- The CRM Account of each call's own context: the first crm_objects row (by object_index) with
--- party_id NULL and object_type 'Account'. Its name is the object's Name field; without one, the
+-- party_id NULL and object_type 'Account', as it is now (the TimeOfCall copy is
+-- gong__call_opportunities' business). Its name is the object's Name field; without one, the
 -- account name is derived from its Website field's domain by the account-name rule; without
 -- either, the object id.
 with account_objects as (
@@ -12,20 +13,14 @@ with account_objects as (
   from {{ ref('stg_gong__crm_objects') }}
   where party_id is null
     and lower(object_type) = 'account'
+    and coalesce(timing, 'Now') <> 'TimeOfCall'
     and object_id is not null
 ),
 
 fields as (
-  select
-    call_id,
-    object_index,
-    lower(field_name) as field_key,
-    field_value,
-    row_number() over (
-      partition by call_id, object_index, lower(field_name) order by field_index
-    ) as field_rank
-  from {{ ref('stg_gong__crm_fields') }}
-  where lower(field_name) in ('name', 'website')
+  select call_id, object_index, field_key, field_value
+  from {{ ref('int_gong__crm_first_fields') }}
+  where field_key in ('name', 'website')
 ),
 
 accounts as (
@@ -41,12 +36,10 @@ accounts as (
     on n.call_id = a.call_id
     and n.object_index = a.object_index
     and n.field_key = 'name'
-    and n.field_rank = 1
   left join fields as w
     on w.call_id = a.call_id
     and w.object_index = a.object_index
     and w.field_key = 'website'
-    and w.field_rank = 1
   where a.account_rank = 1
 ),
 

@@ -1,6 +1,7 @@
 -- One row per rep (internal user) and ISO week (Monday start, of the call's UTC started_at) in
 -- which the rep hosted at least one call (calls.primary_user_id). All measures are over the calls
--- the rep hosted that week; averages skip calls where the figure is NULL.
+-- the rep hosted that week; averages skip calls where the figure is NULL. Name and manager_id
+-- are the rep's at the end of that week (users with history), so a manager change keeps past weeks.
 with hosted_calls as (
   select *
   from {{ ref('gong__call_talk_time') }}
@@ -20,10 +21,6 @@ rep_speech as (
   group by call_id, user_id
 ),
 
-users as (
-  select user_id, full_name, email_address
-  from {{ ref('stg_gong__users') }}
-),
 
 weekly as (
   select
@@ -54,6 +51,7 @@ select
   w.week_start,
   u.full_name as user_full_name,
   u.email_address as user_email_address,
+  u.manager_id,
   cast(w.calls_hosted as {{ dbt.type_bigint() }}) as calls_hosted,
   cast(w.calls_with_transcript as {{ dbt.type_bigint() }}) as calls_with_transcript,
   cast(w.hosted_minutes as {{ gong_type_double() }}) as hosted_minutes,
@@ -68,4 +66,6 @@ select
   cast(w.longest_monologue_seconds as {{ gong_type_double() }}) as longest_monologue_seconds,
   cast(w.longest_call_monologue_seconds as {{ gong_type_double() }}) as longest_call_monologue_seconds
 from weekly as w
-left join users as u on u.user_id = w.user_id
+left join {{ ref('int_gong__user_versions') }} as u
+  on u.user_id = w.user_id
+  and {{ gong_user_version_at('u', dbt.dateadd('day', 7, 'w.week_start')) }}

@@ -11,5 +11,6 @@
     ('field_name', 'string'),
     ('field_value', 'string'),
     ('field_value_number', 'double'),
+    ('timing', 'string'),
     ('_dlt_load_id', 'string')
 ]) }}

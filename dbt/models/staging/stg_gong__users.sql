@@ -21,5 +21,7 @@
     ('setting_prevent_email_import', 'boolean'),
     ('setting_non_recorded_meetings_imported', 'boolean'),
     ('setting_gong_connect_enabled', 'boolean'),
+    ('valid_from', 'timestamp'),
+    ('valid_to', 'timestamp'),
     ('_dlt_load_id', 'string')
 ]) }}
