@@ -34,6 +34,8 @@ from tests.dbt.conftest import (
 )
 from tests.dbt.test_marts import assert_mart_equals
 
+pytestmark = pytest.mark.slow  # scheduled first, so the two workers finish together
+
 SECOND_LOAD = "1712003600.5"  # an hour after raw_fixture.LOAD_ID
 FIRST_LOAD = raw_fixture.LoadIds()
 CHANGED = {"c-tie", "c-umbrella", "c-globex-1", "c-new"}

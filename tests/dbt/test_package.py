@@ -14,12 +14,16 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from pipelines.dbt_project import CHECKOUT_PROJECT as PROJECT_DIR
 from pipelines.dbt_runner import DbtResult, marts_schema, run_dbt, staging_schema
 from tests.dbt import expected as exp
 from tests.dbt import raw_fixture
 from tests.dbt.conftest import duckdb_query
 from tests.dbt.test_marts import assert_mart_equals
+
+pytestmark = pytest.mark.slow  # scheduled first, so the two workers finish together
 
 INTERNAL_DOMAINS = ["acmeanalytics.io", "acme-analytics.com"]  # as integration_tests/dbt_project.yml says
 RAW_DATABASE = "gong_raw"  # the attached raw file's alias in integration_tests/profiles.yml

@@ -13,6 +13,8 @@ import pytest
 
 from tests.support import NOW, emulator, small_spec
 
+pytestmark = pytest.mark.slow  # scheduled first, so the two workers finish together
+
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "dagster" / "definitions.py"
 SPEC = small_spec(n_calls=25, sentences_per_call=3, start=NOW - timedelta(days=5))
 

@@ -15,6 +15,8 @@ import pytest
 from tests.support import NOW, POSTGRES_URL, emulator, small_spec
 from tests.warehouse import CALL_TABLES, warehouse
 
+pytestmark = pytest.mark.slow  # scheduled first, so the two workers finish together
+
 SPEC = small_spec(seed=5, n_calls=120, sentences_per_call=8, start=NOW - timedelta(days=12))
 WINDOW_DAYS = "3"  # several windows, so every phase happens several times
 
