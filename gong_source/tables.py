@@ -40,8 +40,6 @@ class Table:
     call_scoped: bool = True
     # not call-scoped, yet read in part (day windows): merge on the primary key, keep the rest
     merged: bool = False
-    # what a row is and where it comes from (dbt's description when no docs block names the table)
-    description: str = ""
     # a snapshot whose changed rows keep their old version (dlt scd2, see VALID_FROM)
     history: bool = False
 
@@ -393,8 +391,6 @@ CALL_ACTION_ITEMS = _table(
     ("snippet", TEXT),
     ("start_seconds", DOUBLE),
     ("end_seconds", DOUBLE),
-    description="Action items Gong found in a call (content.pointsOfInterest.actionItems of "
-    "/v2/calls/extensive): who said it (speaker_id joins parties.speaker_id), the snippet and when.",
 )
 
 TRANSCRIPT_SENTENCES = _table(
@@ -447,8 +443,6 @@ TRACKERS = _table(
     ("updated_at", TIMESTAMP),
     ("updater_user_id", TEXT),
     call_scoped=False,
-    description="Keyword tracker definitions (/v2/settings/trackers): one row per tracker; "
-    "tracker_id joins call_trackers and call_tracker_occurrences.",
 )
 
 TRACKER_KEYWORDS = _table(
@@ -460,7 +454,6 @@ TRACKER_KEYWORDS = _table(
     ("keyword", TEXT),
     ("include_related_forms", BOOL),
     call_scoped=False,
-    description="The keywords of each tracker, per language (/v2/settings/trackers languageKeywords).",
 )
 
 SCORECARDS = _table(
@@ -475,7 +468,6 @@ SCORECARDS = _table(
     ("created_at", TIMESTAMP),
     ("updated_at", TIMESTAMP),
     call_scoped=False,
-    description="Scorecard definitions (/v2/settings/scorecards): one row per scorecard.",
 )
 
 SCORECARD_QUESTIONS = _table(
@@ -496,7 +488,6 @@ SCORECARD_QUESTIONS = _table(
     ("created_at", TIMESTAMP),
     ("updated_at", TIMESTAMP),
     call_scoped=False,
-    description="The questions of each scorecard, in order; question_id joins scorecard_answers.",
 )
 
 # -- day-windowed stats: re-read over a lookback of days, merged on the key ------------------------
@@ -521,8 +512,6 @@ SCORECARD_ANSWERS = _table(
     ("selected_options", TEXT),
     call_scoped=False,
     merged=True,
-    description="Answered scorecards, one row per answer (/v2/stats/activity/scorecards, by review "
-    "day): call_id joins calls, reviewed_user_id and reviewer_user_id join users.",
 )
 
 USER_DAY_INTERACTION_STATS = _table(
@@ -537,8 +526,6 @@ USER_DAY_INTERACTION_STATS = _table(
     ("question_rate", DOUBLE),
     call_scoped=False,
     merged=True,
-    description="Gong's interaction stats per user and day (/v2/stats/interaction, one day per "
-    "request; day is YYYY-MM-DD in the company time zone): only users with recorded calls that day.",
 )
 
 # /v2/stats/activity/day-by-day lists call ids per activity and day; the table counts them.
@@ -574,6 +561,4 @@ USER_DAY_ACTIVITY = _table(
     *((snake(key), BIGINT) for key in USER_ACTIVITIES),
     call_scoped=False,
     merged=True,
-    description="Gong's activity per user and day (/v2/stats/activity/day-by-day): how many calls "
-    "the user hosted, attended, commented, scored ... that day (YYYY-MM-DD, company time zone).",
 )

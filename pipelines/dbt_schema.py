@@ -165,7 +165,7 @@ class _Docs:
 
     def table(self, table: Table) -> str:
         name = f"gong__{table.name}"
-        return self._ref(name) if name in self.names else table.description or f"Raw Gong table {table.name}."
+        return self._ref(name) if name in self.names else f"Raw Gong table {table.name}."
 
     def column(self, column: Column) -> str:
         for name in (f"gong__{column.table.name}__{column.name}", f"gong__{column.name}"):
