@@ -3,9 +3,9 @@ rebuild: the call-grain models are incremental per call (dbt/macros/incremental.
 
 One build of the hand-made raw data, then a second load that changes three calls, adds one and
 deletes one (each changed call's rows carry the new _dlt_load_id, as a dlt merge writes them),
-then `dbt run` again (the package's data tests run in test_marts). dbt's run_results.json names
-the second run; the rows that run built are exactly the changed calls' rows, which equal their
-Python re-computation, and (on DuckDB) a `dbt run --full-refresh` gives the very same tables.
+then `dbt build` again. dbt's run_results.json names the second run; the rows that run built are
+exactly the changed calls' rows, which equal their Python re-computation, and (on DuckDB) a
+`dbt run --full-refresh` gives the very same tables.
 """
 
 from __future__ import annotations
@@ -131,10 +131,10 @@ def test_hourly_run_rebuilds_only_changed_calls_and_equals_a_full_rebuild(backen
 
     try:
         load(first)
-        dbt("run")
+        dbt("build")
         first_run = _invocation_id(tmp_path / "target")
         load(second, second_ids)
-        dbt("run")
+        dbt("build")
         second_run = _invocation_id(tmp_path / "target")
 
         for model in INCREMENTAL:
