@@ -54,10 +54,6 @@ class LoadedCalls:
             f"and c.started_at < {_instant(end)}"
         )
 
-    def any_call(self) -> bool:
-        """Whether the destination holds any call at all."""
-        return bool(self._ids(f"select call_id from {self.calls_table} limit 1"))
-
     @staticmethod
     def _ids(sql: str) -> set[str]:
         try:

@@ -129,7 +129,6 @@ def gong_source(
     listing = window_endpoint(endpoints)
     removable = call_scoped_tables(endpoints)
     shared: dict[str, SyncState] = {}
-    append = _nothing_stored()
 
     @dlt.resource(name=listing.name, selected=False)
     def call_pages() -> Iterator[Any]:
@@ -177,23 +176,10 @@ def gong_source(
             fetcher = call_pages
         resources.append(fetcher) if fetcher is not call_pages else None
         resources.extend(
-            _table_resource(
-                table, fetcher, connection.report, end, append=append, selected=not endpoint.optional
-            )
+            _table_resource(table, fetcher, connection.report, end, selected=not endpoint.optional)
             for table in endpoint.tables
         )
     return resources
-
-
-def _nothing_stored() -> bool:
-    """Whether no call-scoped row can be stored yet, so the tables may append instead of merge:
-    this source never committed anything (its state, committed with the data, is empty) and the
-    destination holds no call. Unknown (no pipeline) means no."""
-    try:
-        state = dlt.current.source_state()
-    except Exception:
-        return False
-    return not state and not LoadedCalls().any_call()
 
 
 def _table_resource(
@@ -202,21 +188,18 @@ def _table_resource(
     report: records.ShapingReport,
     now: datetime,
     *,
-    append: bool = False,
     selected: bool = True,
 ) -> DltResource:
     def rows(item: Any) -> Iterator[pa.Table]:
         data = item.table(table.name) if isinstance(item, ShapedPage | Removals) else None
         if data is not None and DELETED_COLUMN in data.column_names:
             markers = int(pc.sum(data.column(DELETED_COLUMN)).as_py() or 0)
-            if append and markers:  # nothing stored to delete: a marker would be stored as a row
-                data = data.filter(pc.invert(pc.fill_null(data.column(DELETED_COLUMN), False)))
-            elif markers:
+            if markers:
                 report.add_markers(table.name, markers)
         if data is not None and data.num_rows:
             yield data
 
-    return dlt.transformer(rows, data_from=parent, selected=selected, **table.resource_hints(append, now))
+    return dlt.transformer(rows, data_from=parent, selected=selected, **table.resource_hints(now))
 
 
 def _call_fetcher(

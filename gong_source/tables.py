@@ -68,13 +68,13 @@ class Table:
     def column_names(self) -> list[str]:
         return [name for name, _ in self.columns]
 
-    def resource_hints(self, append: bool = False, now: datetime | None = None) -> dict[str, Any]:
+    def resource_hints(self, now: datetime | None = None) -> dict[str, Any]:
         """Keyword arguments for `dlt.resource` / `dlt.transformer`.
 
         A call-scoped table merges by call (delete-insert on `call_id`, `_deleted` rows delete).
         The source sends each row once per load package, so dlt's per-key dedup pass over the
-        staging table is skipped (`deduplicated`). `append` is for a load into a table that can
-        hold no row yet: no staging table, no delete, and the caller drops deletion markers.
+        staging table is skipped (`deduplicated`). Every load merges, a first one too: appending
+        when nothing seemed stored duplicated rows after a run killed mid-load (tests/reliability).
         A history table (scd2) keeps old versions; `now` bounds their validity ranges.
         """
         hints: dict[str, Any] = {"name": self.name, "primary_key": list(self.primary_key)}
@@ -88,9 +88,9 @@ class Table:
             }
         elif self.call_scoped:
             merge = {"disposition": "merge", "strategy": "delete-insert", "deduplicated": True}
-            deleted = {"data_type": "bool", **({} if append else {"hard_delete": True})}
+            deleted = {"data_type": "bool", "hard_delete": True}
             hints.update(
-                write_disposition="append" if append else merge,
+                write_disposition=merge,
                 merge_key="call_id",
                 columns={DELETED_COLUMN: deleted},
             )
