@@ -410,3 +410,11 @@ def test_an_app_without_a_scope_gets_gongs_401(make_emulator: Any) -> None:
         "You don't have permission to use 'api:stats:interaction' in your app."
     ]
     assert http.get("/v2/calls").status_code == 200
+
+
+def test_the_emulator_serves_exactly_the_activities_the_source_loads():
+    """The emulator keeps its own copy of Gong's activity keys (it imports nothing of the
+    source); the two lists must name the same keys."""
+    from gong_source.tables import USER_ACTIVITIES
+
+    assert sorted(ACTIVITY_KEYS) == sorted(USER_ACTIVITIES)
