@@ -67,7 +67,7 @@ def run_all(ctx: Context, sizes: Sizes, profile_top: int = 0) -> list[Row]:
     rows += measures.measure_steady(
         ctx, sizes.steady_calls_per_day, sizes.steady_hours, sizes.steady_history_days, sizes.steady_seconds
     )
-    rows += measures.measure_quota(ctx, sizes.quota_calls)
+    rows += measures.measure_quota(ctx, sizes.quota_calls, sizes.quota_days)
     rows += measures.measure_connector(
         ctx, sizes.floor_calls, sizes.rss_calls, sizes.sentences_per_call, profile_top=profile_top
     )

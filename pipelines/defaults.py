@@ -18,26 +18,30 @@ import pyarrow as pa
 from dlt.common.configuration.container import Container
 from dlt.common.configuration.providers import DictionaryProvider
 from dlt.common.configuration.specs.pluggable_run_context import PluggableRunContext
+from dlt.common.runtime.collector import NullCollector
 
 DEFAULTS: dict[str, Any] = {
     "runtime": {"log_level": "WARNING", "dlthub_telemetry": False},
     # Gong allows 3 requests/s, which one worker fills (the source reads ahead on its own
     # thread); more batches in flight only hold more parsed JSON in memory (docs/BENCHMARKS.md).
     "extract": {"workers": 1, "max_parallel_items": 1},
-    "data_writer": {"buffer_max_items": 50_000},
+    # Rows each table's writer holds before they go to its file: at 50,000 the ~25 tables held
+    # 56 MB more at the peak of a 3M-sentence window (docs/BENCHMARKS.md).
+    "data_writer": {"buffer_max_items": 10_000},
     # DuckDB otherwise takes up to 80% of RAM for the merge load; beyond the limit it spills to
-    # disk. One thread and no insertion order keep what it holds small. 64 MB loaded a 3M-sentence
-    # first load (an append) but ran out of memory merging a re-read 12,000-call window, so the
-    # limit stays at 256 MB (docs/BENCHMARKS.md).
+    # disk. One thread and no insertion order keep what it holds small; 64 MB merges a re-read
+    # 12,000-call window since the merge deletes on the call id alone (gong_source/tables.py).
+    # Each load job runs a query of its own beside that limit, so one job at a time (32 MB with
+    # 20 jobs in flight ran out of memory; docs/BENCHMARKS.md).
     "destination": {
         "duckdb": {
             "credentials": {
-                "global_config": {"memory_limit": "256MB", "threads": 1, "preserve_insertion_order": False}
+                "global_config": {"memory_limit": "64MB", "threads": 1, "preserve_insertion_order": False}
             }
         }
     },
     "normalize": {"parquet_normalizer": {"add_dlt_load_id": True}},
-    "load": {"truncate_staging_dataset": True},
+    "load": {"truncate_staging_dataset": True, "workers": 1},
 }
 
 
@@ -56,16 +60,34 @@ def apply() -> None:
         providers.add_provider(_Defaults())
 
 
-M_ARENA_MAX = -8  # glibc's mallopt parameter behind MALLOC_ARENA_MAX
+# glibc's mallopt parameters, each with the environment variable that wins over it
+_MALLOPT = {"MALLOC_ARENA_MAX": (-8, 2), "MALLOC_MMAP_THRESHOLD_": (-3, 1024 * 1024)}
+_GLIBC = platform.libc_ver()[0] == "glibc"
 
 
 def tune_process() -> None:
-    """Cap glibc's malloc arenas at 2 and let Arrow allocate with malloc, unless the environment
-    says otherwise: per-thread arenas and Arrow's jemalloc pool each kept about 90 MB they had
-    grown on a 1M-sentence run (docs/BENCHMARKS.md). Call before any worker thread starts: glibc
-    fixes the arena limit when a thread first needs an arena of its own.
+    """Set the allocators `gong-pipeline` runs with, unless the environment says otherwise.
+
+    Per-thread malloc arenas and Arrow's jemalloc pool each kept about 90 MB they had grown on a
+    1M-sentence run, so arenas are capped at 2 and Arrow allocates with malloc. A fixed 1 MB mmap
+    threshold returns a freed response or column buffer to the system at once (glibc's moving
+    threshold kept them in the heap). Call before any worker thread starts: glibc fixes the
+    arena limit when a thread first needs an arena of its own. Measured in docs/BENCHMARKS.md.
     """
-    if "MALLOC_ARENA_MAX" not in os.environ and platform.libc_ver()[0] == "glibc":
-        ctypes.CDLL(None).mallopt(M_ARENA_MAX, 2)
+    if _GLIBC:
+        for variable, (parameter, value) in _MALLOPT.items():
+            if variable not in os.environ:
+                ctypes.CDLL(None).mallopt(parameter, value)
     if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
         pa.set_memory_pool(pa.system_memory_pool())
+
+
+class ReturnFreedMemory(NullCollector):
+    """dlt's progress hook, used to hand the heap malloc holds free back to the system as the
+    normalize and load steps start: extraction leaves 60-90 MB of it, and DuckDB, which
+    allocates on its own, could not reuse it (docs/BENCHMARKS.md).
+    """
+
+    def _start(self, step: str) -> None:
+        if _GLIBC and not step.startswith("Extract"):
+            ctypes.CDLL(None).malloc_trim(0)

@@ -230,6 +230,7 @@ def make_pipeline(options: RunOptions) -> dlt.Pipeline:
         destination=destination,
         dataset_name=options.dataset_name,
         pipelines_dir=options.pipelines_dir,  # type: ignore[arg-type]  # None: dlt's default dir
+        progress=defaults.ReturnFreedMemory(),
     )
 
 
