@@ -22,7 +22,6 @@ this command; a column without a block gets a plain placeholder description unti
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from gong_source import tables
 from gong_source.tables import Table
 
 from . import readme_tables
+from .dbt_docs import docs_blocks
 from .dbt_project import CHECKOUT_PROJECT as PROJECT_DIR
 
 STAGING_DIR = Path("models") / "staging"
@@ -156,7 +156,7 @@ class _Docs:
     """The docs blocks of gong__raw_tables.md, and which of them the generated files use."""
 
     def __init__(self, text: str) -> None:
-        self.names = set(re.findall(r"{%-?\s*docs\s+(\w+)\s*-?%}", text))
+        self.names = set(docs_blocks(text))
         self.used: set[str] = set()
 
     def _ref(self, name: str) -> str:

@@ -497,3 +497,15 @@ def test_most_calls_are_enriched_when_listed(company: Company) -> None:
     late = [c for c in calls if c.enriched_at > c.visible_at]
     assert 0 < len(late) < 0.2 * len(calls)  # the default share, 0.1
     assert all(timedelta(hours=2) <= c.enriched_at - c.visible_at <= timedelta(hours=48) for c in late)
+
+
+def test_the_emulator_knows_the_same_content_selector_vocabulary_as_the_connector():
+    """The emulator keeps its own copy of Gong's `contentSelector` vocabulary (it imports nothing
+    of the source); a flag one side knows and the other does not would be ignored or refused."""
+    from gong_emulator import selector
+    from gong_source import settings
+
+    assert selector.CONTEXT_LEVELS == settings.CONTEXT_LEVELS
+    assert selector.CONTEXT_TIMINGS == settings.CONTEXT_TIMINGS
+    assert selector.CONTENT_FLAGS == settings.CONTENT_FIELDS
+    assert selector.INTERACTION_FLAGS == settings.INTERACTION_FIELDS
