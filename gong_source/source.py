@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from dlt.extract import DltResource
 
-from . import readahead, records, settings
+from . import merge_sql, readahead, records, settings
 from .budget import DailyBudget
 from .client import GongClient, Page
 from .config import GongConfig
@@ -124,6 +124,7 @@ def gong_source(
     runner commits one window per load), `backfill` reads a fixed range without moving the
     high-water marks. `report` counts what shaping left out or repaired (the run summary).
     """
+    merge_sql.apply()  # the call-scoped merges delete on the call id alone
     end = to_utc(until) if until is not None else pendulum.now("UTC")
     connection = _Connection(config, client, report or records.ShapingReport())
     listing = window_endpoint(endpoints)

@@ -72,17 +72,13 @@ class Table:
         """Keyword arguments for `dlt.resource` / `dlt.transformer`.
 
         A call-scoped table merges by call (delete-insert on `call_id`, `_deleted` rows delete).
-        Its primary key is not given to dlt: with both keys dlt deletes on `primary key OR
-        merge key`, a join DuckDB can neither hash nor spill, which ran out of memory re-reading a
-        12,000-call window (docs/BENCHMARKS.md); the merge key alone says the same here. The
-        source sends each row once per load package, so dlt's per-key dedup pass over the
-        staging table is skipped (`deduplicated`). Every load merges, a first one too: appending
-        when nothing seemed stored duplicated rows after a run killed mid-load (tests/reliability).
+        dlt's dedup pass over the staging table stays on: a load job killed after its copy into
+        staging committed runs again on the rerun, and only the dedup on the primary key drops
+        the rows it copies twice (tests/reliability/test_kill.py). With both keys dlt deletes on
+        `primary key OR merge key`; `merge_sql` makes that the merge key alone (see there).
         A history table (scd2) keeps old versions; `now` bounds their validity ranges.
         """
-        hints: dict[str, Any] = {"name": self.name}
-        if not self.call_scoped:
-            hints["primary_key"] = list(self.primary_key)
+        hints: dict[str, Any] = {"name": self.name, "primary_key": list(self.primary_key)}
         if self.history:
             hints["write_disposition"] = {
                 "disposition": "merge",
@@ -92,7 +88,7 @@ class Table:
                 **({"boundary_timestamp": now} if now is not None else {}),
             }
         elif self.call_scoped:
-            merge = {"disposition": "merge", "strategy": "delete-insert", "deduplicated": True}
+            merge = {"disposition": "merge", "strategy": "delete-insert"}
             deleted = {"data_type": "bool", "hard_delete": True}
             hints.update(
                 write_disposition=merge,

@@ -30,7 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "data_writer": {"buffer_max_items": 10_000},
     # DuckDB otherwise takes up to 80% of RAM for the merge load; beyond the limit it spills to
     # disk. One thread and no insertion order keep what it holds small; 64 MB merges a re-read
-    # 12,000-call window since the merge deletes on the call id alone (gong_source/tables.py).
+    # 12,000-call window since the merge deletes on the call id alone (gong_source/merge_sql.py).
     # Each load job runs a query of its own beside that limit, so one job at a time (32 MB with
     # 20 jobs in flight ran out of memory; docs/BENCHMARKS.md).
     "destination": {
