@@ -36,6 +36,7 @@ class Warehouse:
     build: DbtResult
     query: Query
     read_raw: Callable[[], dict[str, list[dict[str, Any]]]]
+    db_path: str | None = None  # the DuckDB file, on DuckDB
 
     @property
     def analytics_schema(self) -> str:
@@ -222,6 +223,7 @@ def duckdb_warehouse(shared, raw_rows) -> Iterator[Warehouse]:
             _result(built["build"]),
             duckdb_query(db_path),
             lambda: raw_fixture.read_duckdb(db_path, "gong"),
+            db_path,
         )
 
 

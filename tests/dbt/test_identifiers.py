@@ -4,6 +4,7 @@ name is refused before anything is created; var values inside SQL literals are e
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from gong_source.errors import GongConfigError
 from pipelines.dbt_runner import dataset_schema, marts_schema, run_dbt, staging_schema
 from tests.dbt import raw_fixture
 from tests.dbt.conftest import (
+    Warehouse,
     dbt_schemas,
     duckdb_query,
     pg_connect,
@@ -33,8 +35,14 @@ def _dbt(tmp_path: Path, *command: str, **options: Any):
     )
 
 
-def test_two_datasets_one_normalized_by_dlt_keep_their_own_marts(tmp_path: Path) -> None:
+def test_two_datasets_one_normalized_by_dlt_keep_their_own_marts(
+    tmp_path: Path, duckdb_warehouse: Warehouse
+) -> None:
+    """Dataset gong is test_marts' build (a copy of its file); adv-Prod is loaded and built beside it."""
+    built = duckdb_warehouse
+    assert built.build.success and built.db_path, f"{built.build.failure}\n{built.build.log_tail}"
     db_path = str(tmp_path / "warehouse.duckdb")
+    shutil.copyfile(built.db_path, db_path)
     pipeline = dlt.pipeline(
         pipeline_name=f"names_{uuid.uuid4().hex[:6]}",
         destination=dlt.destinations.duckdb(db_path),
@@ -50,17 +58,16 @@ def test_two_datasets_one_normalized_by_dlt_keep_their_own_marts(tmp_path: Path)
     raw_fixture.write_duckdb(
         db_path, "adv_prod", {t: [r for r in v if r.get("call_id", "c-tie") in few] for t, v in rows.items()}
     )
-    raw_fixture.write_duckdb(db_path, "gong", rows)
-    for dataset in ("adv-Prod", "gong"):
-        result = _dbt(
-            tmp_path, "run", "--select", "+gong__call_talk_time", target="duckdb", raw_schema=dataset,
-            env={"GONG_DUCKDB_PATH": db_path},
-        )  # fmt: skip
-        assert result.success, f"{result.failure}\n{result.log_tail}"
+    result = _dbt(
+        tmp_path, "run", "--select", "+gong__call_talk_time", target="duckdb", raw_schema="adv-Prod",
+        env={"GONG_DUCKDB_PATH": db_path},
+    )  # fmt: skip
+    assert result.success, f"{result.failure}\n{result.log_tail}"
     query = duckdb_query(db_path)
     assert marts_schema("adv-Prod") == "adv_prod_analytics" and marts_schema("gong") == "gong_analytics"
     adv = query("select call_id from adv_prod_analytics.gong__call_talk_time")
-    assert {r["call_id"] for r in adv} == few  # not overwritten by the second dataset's build
+    assert {r["call_id"] for r in adv} == few
+    # not overwritten by the second dataset's build
     assert len(query("select call_id from gong_analytics.gong__call_talk_time")) == len(rows["calls"])
     assert (
         query(f"select count(*) as n from {staging_schema('adv-Prod')}.int_gong__call_load_ids")[0]["n"] == 2

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -84,19 +86,26 @@ def _partly_loaded(target) -> set[str]:
     }
 
 
-@pytest.fixture(scope="module")
-def clean_tables(tmp_path_factory):
-    """Each destination's tables after an uninterrupted run: the company is deterministic."""
-    snapshots = {}
+@pytest.fixture(scope="session")
+def clean_tables(tmp_path_factory, worker_id):
+    """Each destination's tables after an uninterrupted run: the company is deterministic.
+
+    One run per destination for the whole test run: under pytest-xdist the first worker to ask
+    loads it and pickles the tables into the run's shared temporary directory, under a lock."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if worker_id != "master" else base  # one per test run, seen by every worker
 
     def snapshot(kind: str, monkeypatch) -> dict:
-        if kind not in snapshots:
-            root = tmp_path_factory.mktemp(f"clean-{kind}")
-            with emulator(SPEC) as emu, warehouse(kind, root, monkeypatch) as clean:
-                run = _cli(emu, clean, root / "pipelines")
-                assert run.wait(timeout=240) == 0, run.stderr.read()
-                snapshots[kind] = clean.snapshot()
-        return snapshots[kind]
+        saved = shared / f"kill-clean-{kind}.pickle"
+        with (shared / f"kill-clean-{kind}.lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not saved.exists():
+                root = tmp_path_factory.mktemp(f"clean-{kind}")
+                with emulator(SPEC) as emu, warehouse(kind, root, monkeypatch) as clean:
+                    run = _cli(emu, clean, root / "pipelines")
+                    assert run.wait(timeout=240) == 0, run.stderr.read()
+                    saved.write_bytes(pickle.dumps(clean.snapshot()))
+        return pickle.loads(saved.read_bytes())
 
     return snapshot
 
