@@ -271,14 +271,10 @@ def measure_steady(
 def measure_quota(ctx: Context, n_calls: int, days: float) -> list[Row]:
     """Wall time of `backfill` at Gong's 3 requests/s vs requests / 3, and the 429s it met."""
     tenant = Tenant(n_calls, sentences_per_call=5, days=days)
-    rate = GongConfig().rate_limit_per_second
-    argv = [
-        "backfill",
-        "--start",
-        tenant.start.isoformat(),
-        "--end",
-        (tenant.end + timedelta(days=1)).isoformat(),
-    ]
+    defaults = GongConfig()
+    rate = defaults.rate_limit_per_second
+    end = tenant.end + timedelta(days=1)
+    argv = ["backfill", "--start", tenant.start.isoformat(), "--end", end.isoformat()]
     with emulator.in_process(tenant, rate_limit_per_second=rate) as emu:
         started = time.perf_counter()
         run_cli([*argv, *warehouse_flags(ctx, "quota")], gong_env(emu.base_url, rate, tenant.start))
@@ -286,7 +282,7 @@ def measure_quota(ctx: Context, n_calls: int, days: float) -> list[Row]:
         log = emu.requests
     throttled = sum(1 for r in log if r.status == 429)
     floor = len(log) / rate
-    windows = math.ceil((tenant.days + 1) / GongConfig().window_days)  # the backfill's default windows
+    windows = math.ceil((end - tenant.start) / timedelta(days=defaults.window_days))  # default windows
     ctx.details["quota"] = {"requests": len(log), "wall": wall, "by_endpoint": dict(_endpoints(log))}
     ctx.say(f"3. quota: {len(log)} requests in {wall:.1f}s (requests / 3 = {floor:.1f}s), 429s {throttled}")
     return [

@@ -62,7 +62,7 @@ def apply() -> None:
 
 # glibc's mallopt parameters, each with the environment variable that wins over it
 _MALLOPT = {"MALLOC_ARENA_MAX": (-8, 2), "MALLOC_MMAP_THRESHOLD_": (-3, 1024 * 1024)}
-_GLIBC = platform.libc_ver()[0] == "glibc"
+_LIBC = ctypes.CDLL(None) if platform.libc_ver()[0] == "glibc" else None
 
 
 def tune_process() -> None:
@@ -74,10 +74,10 @@ def tune_process() -> None:
     threshold kept them in the heap). Call before any worker thread starts: glibc fixes the
     arena limit when a thread first needs an arena of its own. Measured in docs/BENCHMARKS.md.
     """
-    if _GLIBC:
+    if _LIBC is not None:
         for variable, (parameter, value) in _MALLOPT.items():
             if variable not in os.environ:
-                ctypes.CDLL(None).mallopt(parameter, value)
+                _LIBC.mallopt(parameter, value)
     if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
         pa.set_memory_pool(pa.system_memory_pool())
 
@@ -89,5 +89,5 @@ class ReturnFreedMemory(NullCollector):
     """
 
     def _start(self, step: str) -> None:
-        if _GLIBC and not step.startswith("Extract"):
-            ctypes.CDLL(None).malloc_trim(0)
+        if _LIBC is not None and not step.startswith("Extract"):
+            _LIBC.malloc_trim(0)

@@ -67,7 +67,7 @@ def test_two_datasets_one_normalized_by_dlt_keep_their_own_marts(
     assert marts_schema("adv-Prod") == "adv_prod_analytics" and marts_schema("gong") == "gong_analytics"
     adv = query("select call_id from adv_prod_analytics.gong__call_talk_time")
     assert {r["call_id"] for r in adv} == few
-    # not overwritten by the second dataset's build
+    # gong's marts, built first, not overwritten by adv-Prod's build
     assert len(query("select call_id from gong_analytics.gong__call_talk_time")) == len(rows["calls"])
     assert (
         query(f"select count(*) as n from {staging_schema('adv-Prod')}.int_gong__call_load_ids")[0]["n"] == 2
