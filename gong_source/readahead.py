@@ -2,25 +2,30 @@
 
 The source reads a window's listing on a thread a few pages ahead of the shaping, asks for each
 batch's transcripts as soon as its ids are known, and starts the next window's listing while the
-runner loads this one. Every request still passes the client's one process-wide limiter and the
-daily budget, and nothing here touches source state: a window's state is still applied when its
-last item is extracted, in its own load package. What is read ahead and never used (a run that
-fails, a plan that changed) costs at most `DEPTH` requests, never from the day's last
-`BUDGET_MARGIN`, and its thread stops by itself.
+runner loads this one, deeper (`FOLLOWING_DEPTH`), since nothing else asks Gong then. Every
+request still passes the client's one process-wide limiter and the daily budget, and nothing
+here touches source state: a window's state is still applied when its last item is extracted,
+in its own load package. What is read ahead and never used (a run that fails, a plan that
+changed) costs at most `FOLLOWING_DEPTH` requests, never from the day's last `BUDGET_MARGIN`,
+and its thread stops by itself.
 """
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
 import weakref
+from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from .client import GongClient, Page
 
-DEPTH = 2  # pages held ahead per listing: bounds memory and what an unused read-ahead costs
+DEPTH = 2  # pages held ahead of a listing's consumer: bounds memory and what an unused one costs
+# Pages held for a window not yet being read: the runner's normalize and load of the window
+# before take 1-2 s, which the limiter would otherwise sit out (docs/BENCHMARKS.md). Each page
+# is 100 parsed calls, about 4.5 MB of the bench's calls; the consumer drains them first.
+FOLLOWING_DEPTH = 8
 ABANDONED_SECONDS = 300.0  # a read-ahead nobody consumes for this long stops and is dropped
 # The next window is read ahead only while the day's budget has more than this left, so near the
 # limit the requests this window still needs (its last batches, deletion checks) come first.
@@ -30,19 +35,30 @@ _END = object()
 
 
 class PageReadAhead:
-    """The pages of one paginated request, fetched on a daemon thread up to `DEPTH` ahead."""
+    """The pages of one paginated request, fetched on a daemon thread up to `depth` ahead; once
+    its consumer arrives, up to `DEPTH` ahead."""
 
-    def __init__(self, pages: Callable[[], Iterator[Page]]) -> None:
-        self._queue: queue.Queue[Any] = queue.Queue(maxsize=DEPTH)
-        self._stop = threading.Event()
+    def __init__(self, pages: Callable[[], Iterator[Page]], depth: int = DEPTH) -> None:
+        self._held: deque[Any] = deque()
+        self._depth = depth
+        self._changed = threading.Condition()
+        self._stopped = False
         self._thread = threading.Thread(target=self._run, args=(pages,), name="gong-read-ahead", daemon=True)
         self._thread.start()
 
     def __iter__(self) -> Iterator[Page]:
         """The pages in order; an error of the request is raised here, where it would have been."""
+        with self._changed:
+            self._depth = DEPTH
         try:
             while True:
-                entry = self._queue.get()
+                with self._changed:
+                    while not self._held and not self._stopped:
+                        self._changed.wait()
+                    if not self._held:  # abandoned while nobody asked: the caller reads afresh
+                        raise RuntimeError("a listing read ahead was abandoned before it was read")
+                    entry = self._held.popleft()
+                    self._changed.notify_all()
                 if entry is _END:
                     return
                 if isinstance(entry, BaseException):
@@ -52,11 +68,13 @@ class PageReadAhead:
             self.close()
 
     def close(self) -> None:
-        self._stop.set()
+        with self._changed:
+            self._stopped = True
+            self._changed.notify_all()
 
     @property
     def stopped(self) -> bool:
-        return self._stop.is_set()
+        return self._stopped
 
     def _run(self, pages: Callable[[], Iterator[Page]]) -> None:
         try:
@@ -68,15 +86,21 @@ class PageReadAhead:
             self._put(error)
 
     def _put(self, entry: Any) -> bool:
+        """Hold `entry` once there is room; False when stopped or nobody came for too long."""
         deadline = time.monotonic() + ABANDONED_SECONDS
-        while not self._stop.is_set() and time.monotonic() < deadline:
-            try:
-                self._queue.put(entry, timeout=0.2)
-                return True
-            except queue.Full:
-                continue
-        self._stop.set()
-        return False
+        with self._changed:
+            while not self._stopped and len(self._held) >= self._depth:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    self._stopped = True
+                    self._changed.notify_all()
+                    return False
+                self._changed.wait(left)
+            if self._stopped:
+                return False
+            self._held.append(entry)
+            self._changed.notify_all()
+            return True
 
 
 class ReadAheads:
@@ -86,12 +110,12 @@ class ReadAheads:
         self._started: dict[str, PageReadAhead] = {}
         self._lock = threading.Lock()
 
-    def start(self, key: str, pages: Callable[[], Iterator[Page]]) -> None:
+    def start(self, key: str, pages: Callable[[], Iterator[Page]], depth: int = DEPTH) -> None:
         """Read `pages` ahead for whoever asks for `key` next; anything else held is dropped."""
         with self._lock:
             self._drop(keep=key)
             if key not in self._started or self._started[key].stopped:
-                self._started[key] = PageReadAhead(pages)
+                self._started[key] = PageReadAhead(pages, depth)
 
     def take(self, key: str, pages: Callable[[], Iterator[Page]]) -> Iterator[Page]:
         """The pages of `key`: those already read ahead, else a read-ahead started now."""

@@ -367,7 +367,7 @@ class _WindowReader:
             if batch is not None:
                 yield batch
         if following is not None and self._budget_left() > readahead.BUDGET_MARGIN:
-            self.read_aheads.start(*self._listing(following))
+            self.read_aheads.start(*self._listing(following), readahead.FOLLOWING_DEPTH)
         if wanted.call_ids:
             yield self._ask(wanted)
         if self.full:

@@ -31,8 +31,9 @@ DEFAULTS: dict[str, Any] = {
     # DuckDB otherwise takes up to 80% of RAM for the merge load; beyond the limit it spills to
     # disk. One thread and no insertion order keep what it holds small; 64 MB merges a re-read
     # 12,000-call window since the merge deletes on the call id alone (gong_source/merge_sql.py).
-    # dlt's 20 load jobs stay: one at a time held about 25 MB less at 1M sentences but made every
-    # load 1.6 times as slow (docs/BENCHMARKS.md).
+    # Four load jobs at a time: with dlt's 20 (or 8) the copies into staging of a 3M-sentence
+    # window ran out of those 64 MB; one at a time made every load 1.6 times as slow, four 1.25
+    # times (docs/BENCHMARKS.md).
     "destination": {
         "duckdb": {
             "credentials": {
@@ -41,7 +42,7 @@ DEFAULTS: dict[str, Any] = {
         }
     },
     "normalize": {"parquet_normalizer": {"add_dlt_load_id": True}},
-    "load": {"truncate_staging_dataset": True},
+    "load": {"truncate_staging_dataset": True, "workers": 4},
 }
 
 

@@ -8,17 +8,18 @@ next run starts where the last committed one ended.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import dlt
+import duckdb
 import pendulum
 from dlt.pipeline.exceptions import PipelineStepFailed
 
@@ -28,7 +29,7 @@ from gong_source.endpoints import ENDPOINTS, Scope, call_scoped_tables, table_na
 from gong_source.errors import DestinationUnavailableError, GongConfigError, GongError, redact
 from gong_source.records import ShapingReport
 from gong_source.settings import PAGE_SIZE
-from gong_source.sync import Plan, SyncState, WindowKind, plan_days, plan_windows, split
+from gong_source.sync import Plan, SyncState, Window, WindowKind, plan_days, plan_windows, split
 from gong_source.timestamps import to_gong_filter, to_utc
 
 from . import dbt_runner, defaults
@@ -89,6 +90,13 @@ class RunSummary:
     def add_rows(self, counts: dict[str, int]) -> None:
         for table, count in counts.items():
             self.rows[table] = self.rows.get(table, 0) + count
+
+    def window_line(self, window: Window) -> str:
+        """The progress line after each committed window."""
+        return (
+            f"window {self.windows_done}/{self.windows_total} {window.describe()} "
+            f"rows {sum(self.rows.values())}, requests {self.requests}, 429s {self.throttled}"
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """The summary for machines (`gong-pipeline --json`)."""
@@ -267,7 +275,7 @@ def finish_pending(pipeline: dlt.Pipeline) -> None:
 
 
 # --------------------------------------------------------------------------------------------------
-@contextmanager
+@contextlib.contextmanager
 def _gong_client(pipeline: dlt.Pipeline, config: GongConfig) -> Iterator[GongClient]:
     """A client whose request count is charged to the day's budget, saved even on failure."""
     budget = DailyBudget.for_pipeline(pipeline, config)
@@ -299,21 +307,25 @@ def _load_windows(
         summary.windows_total = len(split(*backfill_range, config.window_days))
         summary.windows_done = summary.windows_total - len(remaining)
     first = True
-    while remaining or (first and snapshots):
-        chosen = call_resources + (snapshots if first else [])
-        source = gong_source(
-            config=config, client=client, until=until, max_windows=1, backfill=backfill_range, report=report
-        ).with_resources(*chosen)
-        summary.add_rows(_run_window(pipeline, source))
-        _update(summary, client)
-        if remaining:
-            summary.windows_done += 1
-            progress(
-                f"window {summary.windows_done}/{summary.windows_total} {remaining.windows[0].describe()} "
-                f"rows {sum(summary.rows.values())}, requests {summary.requests}, 429s {summary.throttled}"
-            )
-        first = False
-        remaining = plan(pipeline, options, config, until, backfill_range)
+    with contextlib.closing(_KeptOpen(options)) as warehouse:
+        while remaining or (first and snapshots):
+            chosen = call_resources + (snapshots if first else [])
+            source = gong_source(
+                config=config,
+                client=client,
+                until=until,
+                max_windows=1,
+                backfill=backfill_range,
+                report=report,
+            ).with_resources(*chosen)
+            summary.add_rows(_run_window(pipeline, source))
+            warehouse.checkpoint()
+            _update(summary, client)
+            if remaining:
+                summary.windows_done += 1
+                progress(summary.window_line(remaining.windows[0]))
+            first = False
+            remaining = plan(pipeline, options, config, until, backfill_range)
     summary.repairs = {**report.counts(), "repaired_responses": client.stats.repaired_responses}
     for table, markers in report.markers().items():  # rows stored, not rows sent
         summary.rows[table] = summary.rows.get(table, 0) - markers
@@ -325,6 +337,31 @@ def _load_windows(
         summary.dbt = result.message
     summary.seconds = time.monotonic() - started
     return summary
+
+
+class _KeptOpen:
+    """One connection that keeps a DuckDB warehouse open from a run's first window to its last.
+
+    dlt closes the database (a checkpoint) whenever its last connection is returned and opens
+    it again (reading the catalog) for the next, many times per load with parallel jobs: that
+    was a third of a window's load (docs/BENCHMARKS.md), and the tail of a run at 3 requests/s
+    pays it. DuckDB shares one open database among a process's connections to the same file,
+    so the one held here keeps it open; `checkpoint()` after each window writes what the window
+    stored, as the close did, while the next window's listing is read ahead. Closed before dbt
+    opens the file. Other destinations need none of this.
+    """
+
+    def __init__(self, options: RunOptions) -> None:
+        path = str(Path(options.duckdb_path).resolve())
+        self._connection = duckdb.connect(path) if options.destination == "duckdb" else None
+
+    def checkpoint(self) -> None:
+        if self._connection is not None:
+            self._connection.execute("CHECKPOINT")
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
 
 
 def _run_window(pipeline: dlt.Pipeline, source: Any) -> dict[str, int]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
 
 from gong_source.client import Page
 from gong_source.errors import GongServerError
-from gong_source.readahead import DEPTH, ReadAheads
+from gong_source.readahead import DEPTH, FOLLOWING_DEPTH, ReadAheads
 
 
 def _pages(n: int, calls: list[str], name: str, fail_after: int | None = None):
@@ -60,3 +61,35 @@ def test_an_error_of_a_read_ahead_request_is_raised_after_the_pages_before_it():
         for page in ReadAheads().take("window", _pages(5, calls, "window", fail_after=2)):
             served.append(page.request_id)
     assert served == ["window/0", "window/1"]
+
+
+def _wait_until_still(sent: list[int], seconds: float = 0.5) -> int:
+    """How many pages were asked once the producer has stopped asking for `seconds`."""
+    last, still_since = -1, time.monotonic()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if len(sent) != last:
+            last, still_since = len(sent), time.monotonic()
+        elif time.monotonic() - still_since >= seconds:
+            return last
+        time.sleep(0.02)
+    raise AssertionError("the read-ahead never stopped asking")
+
+
+def test_the_next_window_is_read_deeper_until_its_reader_comes_then_only_depth_ahead():
+    sent: list[int] = []
+
+    def endless() -> Iterator[Page]:
+        while True:
+            sent.append(len(sent))
+            yield Page(items=[], records={}, request_id=str(len(sent)))
+
+    ahead = ReadAheads()
+    ahead.start("next window", endless, FOLLOWING_DEPTH)
+    # held pages plus the one being handed over when the buffer filled
+    assert _wait_until_still(sent) == FOLLOWING_DEPTH + 1
+    pages = iter(ahead.take("next window", endless))
+    for _ in range(FOLLOWING_DEPTH):  # the consumer drains what was held ...
+        next(pages)
+    # ... and then the producer keeps only DEPTH pages ahead of it
+    assert _wait_until_still(sent) == FOLLOWING_DEPTH + DEPTH + 1
