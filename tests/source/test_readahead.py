@@ -24,6 +24,17 @@ def _pages(n: int, calls: list[str], name: str, fail_after: int | None = None):
     return pages
 
 
+def _endless(sent: list[int]):
+    """A listing that never ends; `sent` counts the pages asked."""
+
+    def pages() -> Iterator[Page]:
+        while True:
+            sent.append(len(sent))
+            yield Page(items=[], records={}, request_id=str(len(sent)))
+
+    return pages
+
+
 def test_a_listing_read_ahead_is_taken_once_with_its_pages_in_order():
     calls: list[str] = []
     ahead = ReadAheads()
@@ -40,13 +51,8 @@ def test_a_read_ahead_for_another_request_is_dropped_and_stops_requesting():
     calls: list[str] = []
     sent = []
 
-    def endless() -> Iterator[Page]:
-        while True:
-            sent.append(len(sent))
-            yield Page(items=[], records={}, request_id=str(len(sent)))
-
     ahead = ReadAheads()
-    ahead.start("planned", endless)
+    ahead.start("planned", _endless(sent))
     assert [p.request_id for p in ahead.take("asked", _pages(1, calls, "asked"))] == ["asked/0"]
     for thread in [t for t in threading.enumerate() if t.name == "gong-read-ahead"]:
         thread.join(timeout=30)
@@ -79,16 +85,11 @@ def _wait_until_still(sent: list[int], seconds: float = 0.5) -> int:
 def test_the_next_window_is_read_deeper_until_its_reader_comes_then_only_depth_ahead():
     sent: list[int] = []
 
-    def endless() -> Iterator[Page]:
-        while True:
-            sent.append(len(sent))
-            yield Page(items=[], records={}, request_id=str(len(sent)))
-
     ahead = ReadAheads()
-    ahead.start("next window", endless, FOLLOWING_DEPTH)
+    ahead.start("next window", _endless(sent), FOLLOWING_DEPTH)
     # held pages plus the one being handed over when the buffer filled
     assert _wait_until_still(sent) == FOLLOWING_DEPTH + 1
-    pages = iter(ahead.take("next window", endless))
+    pages = iter(ahead.take("next window", _endless(sent)))
     for _ in range(FOLLOWING_DEPTH):  # the consumer drains what was held ...
         next(pages)
     # ... and then the producer keeps only DEPTH pages ahead of it
