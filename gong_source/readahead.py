@@ -55,7 +55,7 @@ class PageReadAhead:
                 with self._changed:
                     while not self._held and not self._stopped:
                         self._changed.wait()
-                    if not self._held:  # abandoned while nobody asked: the caller reads afresh
+                    if not self._held:  # its reader was away for ABANDONED_SECONDS: fail, never hang
                         raise RuntimeError("a listing read ahead was abandoned before it was read")
                     entry = self._held.popleft()
                     self._changed.notify_all()

@@ -173,7 +173,7 @@ def _removed_if_left_empty(options: RunOptions) -> Iterator[None]:
     warehouse behind. A file that existed before, or that has any table beyond dlt's
     bookkeeping (a load had started: its package must find them on the next run), is kept.
     """
-    path = Path(options.duckdb_path).resolve() if options.destination == "duckdb" else None
+    path = Path(options.duckdb_file) if options.destination == "duckdb" else None
     created = path is not None and not path.exists()
     try:
         yield

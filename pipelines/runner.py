@@ -66,6 +66,11 @@ class RunOptions:
         check_destination(self.destination, run_dbt=self.run_dbt)
 
     @property
+    def duckdb_file(self) -> str:
+        """The DuckDB warehouse as an absolute path: dlt, the runner and dbt open this one file."""
+        return str(Path(self.duckdb_path).resolve())
+
+    @property
     def full(self) -> bool:
         """Every call-scoped table selected: only then are deletions and deep passes applied."""
         return {t.name for t in call_scoped_tables()} <= set(self.resources)
@@ -230,7 +235,7 @@ def estimate_backfill(client: GongClient, windows: Plan, options: RunOptions) ->
 def make_pipeline(options: RunOptions) -> dlt.Pipeline:
     defaults.apply()
     if options.destination == "duckdb":
-        destination: Any = dlt.destinations.duckdb(str(Path(options.duckdb_path).resolve()))
+        destination: Any = dlt.destinations.duckdb(options.duckdb_file)
     else:
         destination = options.destination  # any dlt destination, configured the dlt way
     return dlt.pipeline(
@@ -352,8 +357,7 @@ class _KeptOpen:
     """
 
     def __init__(self, options: RunOptions) -> None:
-        path = str(Path(options.duckdb_path).resolve())
-        self._connection = duckdb.connect(path) if options.destination == "duckdb" else None
+        self._connection = duckdb.connect(options.duckdb_file) if options.destination == "duckdb" else None
 
     def checkpoint(self) -> None:
         if self._connection is not None:
@@ -394,7 +398,7 @@ def dbt_target(pipeline: dlt.Pipeline, options: RunOptions) -> dict[str, Any]:
         "log_path": Path(pipeline.working_dir) / "dbt" / "logs",
     }
     if options.destination == "duckdb":
-        env = {"GONG_DUCKDB_PATH": str(Path(options.duckdb_path).resolve())}
+        env = {"GONG_DUCKDB_PATH": options.duckdb_file}
         return {"target": "duckdb", "raw_schema": options.dataset_name, "env": env, **own}
     if options.destination == "postgres":
         credentials: Any = pipeline.destination_client().config.credentials  # type: ignore[attr-defined]
