@@ -72,10 +72,12 @@ class Table:
         """Keyword arguments for `dlt.resource` / `dlt.transformer`.
 
         A call-scoped table merges by call (delete-insert on `call_id`, `_deleted` rows delete).
-        dlt's dedup pass over the staging table stays on: a load job killed after its copy into
-        staging committed runs again on the rerun, and only the dedup on the primary key drops
-        the rows it copies twice (tests/reliability/test_kill.py). With both keys dlt deletes on
-        `primary key OR merge key`; `merge_sql` makes that the merge key alone (see there).
+        It skips dlt's dedup pass over the staging table (`deduplicated`): the source yields each
+        call's rows once per load package, and the dedup was half the CPU of a large load and
+        ran out of DuckDB's memory on a 3M-sentence window (docs/BENCHMARKS.md). A package
+        whose load was cut off mid-copy gets the dedup back (`pipelines.runner.finish_pending`).
+        With both keys dlt deletes on `primary key OR merge key`; `merge_sql` makes that the
+        merge key alone (see there).
         A history table (scd2) keeps old versions; `now` bounds their validity ranges.
         """
         hints: dict[str, Any] = {"name": self.name, "primary_key": list(self.primary_key)}
@@ -88,7 +90,7 @@ class Table:
                 **({"boundary_timestamp": now} if now is not None else {}),
             }
         elif self.call_scoped:
-            merge = {"disposition": "merge", "strategy": "delete-insert"}
+            merge = {"disposition": "merge", "strategy": "delete-insert", "deduplicated": True}
             deleted = {"data_type": "bool", "hard_delete": True}
             hints.update(
                 write_disposition=merge,

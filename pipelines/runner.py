@@ -21,6 +21,7 @@ from typing import Any
 import dlt
 import duckdb
 import pendulum
+from dlt.common.schema.typing import MERGE_DISPOSITION_HINTS
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from gong_source import DEFAULT_RESOURCES, RESOURCE_NAMES, GongClient, GongConfig, gong_source
@@ -265,6 +266,7 @@ def finish_pending(pipeline: dlt.Pipeline) -> None:
         ) from None
     if not pipeline.has_pending_data:
         return
+    _dedup_cut_off_packages(pipeline)
     try:
         pipeline.run().raise_on_failed_jobs()
     except PipelineStepFailed as failed:
@@ -277,6 +279,23 @@ def finish_pending(pipeline: dlt.Pipeline) -> None:
             "a load package the destination refused twice was discarded (%s); its window is read again",
             exit_message(failed),
         )
+
+
+def _dedup_cut_off_packages(pipeline: dlt.Pipeline) -> None:
+    """Switch dlt's dedup of the staged rows back on in a package whose load was cut off mid-job.
+
+    The call tables skip it (`Table.resource_hints`), but a copy job killed after its copy into
+    staging committed, before dlt marked it done, runs again on resume and stages its rows twice;
+    only the dedup on the primary key keeps one of each (tests/reliability/test_kill.py).
+    """
+    packages = pipeline._get_load_storage().normalized_packages  # dlt has no public accessor
+    hint = MERGE_DISPOSITION_HINTS["deduplicated"]
+    for load_id in packages.list_packages():
+        if packages.list_started_jobs(load_id):
+            schema = packages.load_schema(load_id)
+            for table in schema.tables.values():
+                table.pop(hint, None)  # type: ignore[misc]
+            packages.save_schema(load_id, schema)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -23,7 +23,22 @@ SPEC = small_spec(seed=5, n_calls=120, sentences_per_call=8, start=NOW - timedel
 WINDOW_DAYS = "3"  # several windows, so every phase happens several times
 
 
-def _cli(emu, target, pipelines_dir: Path) -> subprocess.Popen:
+# Run in the child before the CLI: exit like a SIGKILL right after the first copy of a table into
+# staging committed, before dlt marks the job done (the narrowest kill the polling cannot hit).
+DIE_AFTER_COPY = """
+import os, runpy
+from dlt.destinations.impl.duckdb.duck import DuckDbCopyJob
+copy = DuckDbCopyJob.run
+def run(self):
+    copy(self)
+    if self.load_table_name == os.environ["DIE_AFTER_COPY_OF"]:
+        os._exit(137)
+DuckDbCopyJob.run = run
+runpy.run_module("pipelines.cli", run_name="__main__", alter_sys=True)
+"""
+
+
+def _cli(emu, target, pipelines_dir: Path, die_after_copy_of: str = "") -> subprocess.Popen:
     env = {
         **os.environ,
         "SOURCES__GONG__ACCESS_KEY": emu.access_key,
@@ -31,9 +46,11 @@ def _cli(emu, target, pipelines_dir: Path) -> subprocess.Popen:
         "SOURCES__GONG__BASE_URL": emu.base_url,
         "SOURCES__GONG__RATE_LIMIT_PER_SECOND": "1000",
         "DESTINATION__POSTGRES__CREDENTIALS": POSTGRES_URL,
+        "DIE_AFTER_COPY_OF": die_after_copy_of,
     }
+    entry = ["-c", DIE_AFTER_COPY] if die_after_copy_of else ["-m", "pipelines.cli"]
     args = [
-        sys.executable, "-m", "pipelines.cli", "run", "--skip-dbt", "--quiet",
+        sys.executable, *entry, "run", "--skip-dbt", "--quiet",
         "--destination", target.kind, "--duckdb", str(target.duckdb_path), "--dataset", target.dataset,
         "--pipelines-dir", str(pipelines_dir), "--start-date", SPEC.start.isoformat(),
         "--window-days", WINDOW_DAYS,
@@ -135,3 +152,18 @@ def test_killed_run_then_rerun_equals_an_uninterrupted_run(
         assert target.snapshot() == reference
         committed = {i for (i,) in target.query("select load_id from {ds}._dlt_loads where status = 0")}
         assert partly <= committed and _partly_loaded(target) == set()  # the same package, completed
+
+
+def test_a_copy_killed_after_it_committed_is_not_loaded_twice(tmp_path, monkeypatch, clean_tables):
+    """The copy into staging committed, dlt had not marked it done: the resumed package copies
+    those rows again, and the tables skip dlt's dedup unless the runner switches it back on."""
+    reference = clean_tables("duckdb", monkeypatch)
+    with emulator(SPEC) as emu, warehouse("duckdb", tmp_path, monkeypatch) as target:
+        pipelines_dir = tmp_path / "pipelines"
+        victim = _cli(emu, target, pipelines_dir, die_after_copy_of="transcript_sentences")
+        assert victim.wait(timeout=240) == 137, victim.stderr.read()
+        assert target.query("select count(*) from {ds}_staging.transcript_sentences")[0][0] > 0
+
+        rerun = _cli(emu, target, pipelines_dir)
+        assert rerun.wait(timeout=240) == 0, rerun.stderr.read()
+        assert target.snapshot() == reference

@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from gong_emulator import FaultPlan
+from gong_source import GongClient, settings
+from gong_source.endpoints import ENDPOINTS, call_scoped_tables
 from pipelines.runner import make_pipeline
 from tests.support import NOW, emulator, small_spec
 from tests.warehouse import warehouse
@@ -120,6 +122,43 @@ def test_full_load_matches_the_generated_company(kind, tmp_path, monkeypatch):
         windows = math.ceil((NOW - spec.start) / timedelta(days=7)) + 1
         pages = math.ceil(len(calls) / 100)
         assert summary.requests <= 3 * (pages + windows) + 2, summary
+
+
+def test_calls_and_transcripts_gong_serves_twice_are_stored_once(tmp_path, monkeypatch):
+    """The merges skip dlt's dedup (gong_source/tables.py), so the source must yield each row once
+    per package: here every listing page comes twice, and each transcript batch repeats one of
+    its calls and adds one, unasked, from the batch before."""
+    paginate, fetch_all = GongClient.paginate, GongClient.fetch_all
+
+    def pages_twice(self, method, path, **kwargs):
+        for page in paginate(self, method, path, **kwargs):
+            yield page
+            if path == settings.CALLS_EXTENSIVE_PATH:
+                yield page
+
+    earlier: list = []
+
+    def batches_with_repeats(self, method, path, **kwargs):
+        found = fetch_all(self, method, path, **kwargs)
+        if path != settings.CALLS_TRANSCRIPT_PATH or not found:
+            return found
+        answer = [*found, found[0], *earlier[-1:]]
+        earlier.extend(found)
+        return answer
+
+    monkeypatch.setattr(GongClient, "paginate", pages_twice)
+    monkeypatch.setattr(GongClient, "fetch_all", batches_with_repeats)
+    spec = small_spec(n_calls=260)
+    with emulator(spec) as emu, warehouse("duckdb", tmp_path, monkeypatch) as target:
+        target.load(emu, spec.start, window_days=60)
+        assert len(earlier) > 100, "the calls should need several transcript batches"
+        calls = expected_calls(emu)
+        assert target.count("calls") == len(calls)
+        assert loaded_sentences(target) == expected_sentences(emu, calls)
+        for table in call_scoped_tables(ENDPOINTS):
+            key = ", ".join(table.unique_key)
+            rows, keys = target.query(f"select count(*), count(distinct ({key})) from {{ds}}.{table.name}")[0]
+            assert rows == keys, table.name
 
 
 @pytest.mark.parametrize("kind", DESTINATIONS)
