@@ -29,15 +29,16 @@ DEFAULTS: dict[str, Any] = {
     # 56 MB more at the peak of a 3M-sentence window (docs/BENCHMARKS.md).
     "data_writer": {"buffer_max_items": 10_000},
     # DuckDB otherwise takes up to 80% of RAM for the merge load; beyond the limit it spills to
-    # disk. One thread and no insertion order keep what it holds small; 64 MB merges a re-read
-    # 12,000-call window since the merge deletes on the call id alone (gong_source/merge_sql.py).
-    # Four load jobs at a time: with dlt's 20 (or 8) the copies into staging of a 3M-sentence
-    # window ran out of those 64 MB; one at a time made every load 1.6 times as slow, four 1.25
-    # times (docs/BENCHMARKS.md).
+    # disk. One thread and no insertion order keep what it holds small; 48 MB merges a re-read
+    # 12,000-call window since the merge deletes on the call id alone (gong_source/merge_sql.py)
+    # and skips dlt's dedup (gong_source/tables.py), and held a 3M-sentence load 15-20 MB lower
+    # than 64 MB. Four load jobs at a time: with dlt's 20 (or 8) the copies into staging of a
+    # 3M-sentence window ran out of 64 MB; one at a time made every load 1.6 times as slow, four
+    # 1.25 times (docs/BENCHMARKS.md).
     "destination": {
         "duckdb": {
             "credentials": {
-                "global_config": {"memory_limit": "64MB", "threads": 1, "preserve_insertion_order": False}
+                "global_config": {"memory_limit": "48MB", "threads": 1, "preserve_insertion_order": False}
             }
         }
     },
