@@ -94,12 +94,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  started within:    {start.isoformat()} .. {end.isoformat()}")
     print("Press Ctrl-C to stop.", flush=True)
     stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    # SIGINT too, not left to Python: a process started by one that ignores SIGINT (a background
+    # job, a test runner's worker) inherits the ignoring, and Ctrl-C would never stop it.
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, lambda *_: stopped.set())
     try:
         while not stopped.wait(0.5):
             pass
-    except KeyboardInterrupt:
-        pass
     finally:
         emulator.stop()
     return 0

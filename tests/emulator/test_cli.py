@@ -18,8 +18,10 @@ def test_cli_serves_and_stops_on_ctrl_c() -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     command = [sys.executable, "-m", "gong_emulator", "--port", "0", "--calls", "30", "--seed", "1"]
     proc = subprocess.Popen(
-        command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
+        command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # started ignoring SIGINT, as under a pytest-xdist worker or as a background job
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )  # fmt: skip
     try:
         assert proc.stdout is not None
         first = proc.stdout.readline()
