@@ -365,9 +365,10 @@ class GongClient:
         try:
             with self._http.stream(method, path, params=params, content=content, headers=headers) as response:
                 # Not `response.read()`: that keeps the body on the Response, which httpx puts in
-                # a reference cycle (its stream refers back to it), so each 5 MB transcript page
-                # lived until the cyclic GC ran; 10 such responses waited for it at the end of a
-                # 3M-sentence extract, whose peak this cut by 20-35 MB (docs/BENCHMARKS.md).
+                # a reference cycle (its stream refers back to it), so a body (5 MB for a
+                # transcript batch) lived until the cyclic GC ran; 10 responses waited for it at
+                # the end of a 3M-sentence extract, whose peak this cut by 23-34 MB (paired runs,
+                # docs/BENCHMARKS.md).
                 raw = b"".join(response.iter_bytes())
         except httpx.TransportError as exc:
             self.stats.add("transport_errors")
