@@ -3,13 +3,14 @@
 `apply()` adds them as dlt's lowest-precedence config provider: environment variables,
 `.dlt/secrets.toml` and `.dlt/config.toml` (in the working directory or ~/.dlt) still win, key by
 key, and without any of those files a run gets exactly these values. `tune_process()` sets the
-allocators `gong-pipeline` runs with; `MALLOC_ARENA_MAX` and `ARROW_DEFAULT_MEMORY_POOL` in the
-environment still win.
+allocators and the cyclic GC `gong-pipeline` runs with; `MALLOC_ARENA_MAX` and
+`ARROW_DEFAULT_MEMORY_POOL` in the environment still win.
 """
 
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import platform
 from typing import Any
@@ -65,10 +66,15 @@ def apply() -> None:
 # glibc's mallopt parameters, each with the environment variable that wins over it
 _MALLOPT = {"MALLOC_ARENA_MAX": (-8, 2), "MALLOC_MMAP_THRESHOLD_": (-3, 1024 * 1024)}
 _LIBC = ctypes.CDLL(None) if platform.libc_ver()[0] == "glibc" else None
+# The cyclic GC's thresholds (Python's are 700, 10, 10). A window's parsed pages and buffered rows
+# are millions of long-lived objects, which every full collection walked: 34 of them took 5.7 s
+# of a 3M-sentence run. Reference counting frees the rows either way (docs/BENCHMARKS.md).
+_GC_THRESHOLDS = (50_000, 20, 20)
 
 
 def tune_process() -> None:
-    """Set the allocators `gong-pipeline` runs with, unless the environment says otherwise.
+    """Set the allocators (unless the environment says otherwise) and the cyclic GC's thresholds
+    `gong-pipeline` runs with.
 
     Per-thread malloc arenas and Arrow's jemalloc pool each kept about 90 MB they had grown on a
     1M-sentence run, so arenas are capped at 2 and Arrow allocates with malloc. A fixed 1 MB mmap
@@ -82,6 +88,7 @@ def tune_process() -> None:
                 _LIBC.mallopt(parameter, value)
     if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
         pa.set_memory_pool(pa.system_memory_pool())
+    gc.set_threshold(*_GC_THRESHOLDS)
 
 
 class ReturnFreedMemory(NullCollector):
