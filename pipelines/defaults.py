@@ -66,9 +66,9 @@ def apply() -> None:
 # glibc's mallopt parameters, each with the environment variable that wins over it
 _MALLOPT = {"MALLOC_ARENA_MAX": (-8, 2), "MALLOC_MMAP_THRESHOLD_": (-3, 1024 * 1024)}
 _LIBC = ctypes.CDLL(None) if platform.libc_ver()[0] == "glibc" else None
-# The cyclic GC's thresholds (Python's are 700, 10, 10). A window's parsed pages and buffered rows
-# are millions of long-lived objects, which every full collection walked: 34 of them took 5.7 s
-# of a 3M-sentence run. Reference counting frees the rows either way (docs/BENCHMARKS.md).
+# The cyclic GC's thresholds (Python's are 700, 10, 10). Each full collection walks every object
+# the process holds (up to 318,000 in a 3M-sentence run, most made during it, e.g. parsed pages):
+# 34 of them took 5.7 s of that run. Reference counting frees rows either way (docs/BENCHMARKS.md).
 _GC_THRESHOLDS = (50_000, 20, 20)
 
 
