@@ -13,7 +13,7 @@ import json as stdlib_json
 import logging
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import chain
@@ -808,18 +808,21 @@ class ParsedTranscript:
     page: pa.Table
 
 
-def transcripts_with_sentences(found: Iterable[Any]) -> dict[str, Any]:
-    """The transcripts that hold sentences, by call, the first of a call Gong sent twice; an
-    empty one (`"transcript": []`) is "not yet"."""
+def transcripts_with_sentences(found: Iterable[Any], asked: Container[str]) -> dict[str, Any]:
+    """The transcripts of the `asked` calls that hold sentences, by call, the first of a call Gong
+    sent twice; an empty one (`"transcript": []`) is "not yet". A call Gong sent unasked is left
+    out: it may be in another batch of the same load package, and its rows must come once."""
     kept: dict[str, Any] = {}
     for item in found:
         if isinstance(item, ParsedTranscript):
-            if item.sentences:
+            if item.sentences and item.call_id in asked:
                 kept.setdefault(item.call_id, item)
             continue
         segments = items(section(item).get("transcript"))
         if any(items(s.get("sentences")) for s in segments if isinstance(s, Mapping)):
-            kept.setdefault(required_id(item, "callId", "transcript"), item)
+            call_id = required_id(item, "callId", "transcript")
+            if call_id in asked:
+                kept.setdefault(call_id, item)
     return kept
 
 

@@ -213,8 +213,7 @@ def _call_fetcher(
             under_way = item.fetched.pop(endpoint.name, None)
             ids = list(item.call_ids)
             found = under_way.result() if under_way else _fetch_by_ids(connection, endpoint, ids)
-            # Only what was asked: a call Gong adds unasked may be in another batch of the package.
-            kept = {c: t for c, t in records.transcripts_with_sentences(found).items() if c in item.call_ids}
+            kept = records.transcripts_with_sentences(found, item.call_ids)
             shared["state"].transcripts_asked(item.call_ids, kept)
             yield ShapedPage(endpoint, list(kept.values()), connection.report)
 

@@ -73,7 +73,7 @@ class Table:
 
         A call-scoped table merges by call (delete-insert on `call_id`, `_deleted` rows delete).
         It skips dlt's dedup pass over the staging table (`deduplicated`): the source yields each
-        call's rows once per load package, and the dedup was half the CPU of a large load and
+        call's rows once per load package, and the dedup was about 60% of a large load's CPU and
         ran out of DuckDB's memory on a 3M-sentence window (docs/BENCHMARKS.md). A package
         whose load was cut off mid-copy gets the dedup back (`pipelines.runner.finish_pending`).
         With both keys dlt deletes on `primary key OR merge key`; `merge_sql` makes that the

@@ -242,11 +242,12 @@ def _read_both_ways(content: bytes) -> tuple[bool, pa.Table, pa.Table, dict, dic
     fast_report, slow_report = records.ShapingReport(), records.ShapingReport()
     fast, _ = records.decode_transcript_page(content)
     slow, _ = decode_json(content)
-    kept = records.transcripts_with_sentences(fast["callTranscripts"]).values()
+    asked = {records.text(t.get("callId")) for t in slow["callTranscripts"]}  # every call on the page
+    kept = records.transcripts_with_sentences(fast["callTranscripts"], asked).values()
     got = endpoints.shape_transcripts(list(kept), fast_report)["transcript_sentences"]
     expected = tables.TRANSCRIPT_SENTENCES.from_columns(
         records.transcript_columns(
-            records.transcripts_with_sentences(slow["callTranscripts"]).values(), slow_report
+            records.transcripts_with_sentences(slow["callTranscripts"], asked).values(), slow_report
         )
     )
     assert fast["records"]["totalRecords"] == slow["records"]["totalRecords"]
